@@ -1,0 +1,36 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Module graph (dependencies point one way, see Docs/Architecture.md):
+//   VernierTensor <- VernierCore <- VernierMetrics <- VernierLua <- Vernier <- VernierCLI
+//   CLua <- CLuaShim <- VernierLua
+let package = Package(
+    name: "Vernier",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Vernier", targets: ["Vernier"]),
+        .executable(name: "vernier", targets: ["VernierCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        .target(name: "VernierTensor"),
+        .target(
+            name: "VernierCore",
+            dependencies: ["VernierTensor", .product(name: "Collections", package: "swift-collections")]
+        ),
+        .target(name: "VernierMetrics", dependencies: ["VernierCore"]),
+        .target(name: "Vernier", dependencies: ["VernierTensor", "VernierCore", "VernierMetrics"]),
+        .executableTarget(
+            name: "VernierCLI",
+            dependencies: ["Vernier", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .target(name: "VernierTestSupport", dependencies: ["Vernier"], path: "Tests/VernierTestSupport"),
+        .testTarget(name: "VernierTensorTests", dependencies: ["VernierTensor"]),
+        .testTarget(name: "VernierCoreTests", dependencies: ["VernierTestSupport"]),
+        .testTarget(name: "VernierMetricsTests", dependencies: ["VernierTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

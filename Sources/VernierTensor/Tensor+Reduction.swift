@@ -1,0 +1,293 @@
+import Foundation
+
+/// A reduction over all elements or along one axis.
+public enum ReduceOp: String, Sendable, CaseIterable {
+    /// Sum. Floats accumulate in Float64 (the result keeps the input's float
+    /// dtype); integers and bool accumulate and return int64. Empty: 0.
+    case sum
+    /// Arithmetic mean, as float (integers give float32). Empty: NaN.
+    case mean
+    /// Product (accumulated like `sum`). Empty: 1.
+    case prod
+    /// Minimum; NaN propagates. Empty: an error.
+    case min
+    /// Maximum; NaN propagates. Empty: an error.
+    case max
+}
+
+extension Tensor {
+    /// Normalises a possibly negative axis.
+    ///
+    /// - Throws: ``TensorError/outOfRange(_:)`` when `axis` is not in `-rank..<rank`.
+    public func normalizedAxis(_ axis: Int) throws -> Int {
+        let r = Swift.max(rank, 1)
+        let a = axis < 0 ? axis + r : axis
+        guard a >= 0 && a < r else {
+            throw TensorError.outOfRange("axis \(axis) is out of range for a tensor of rank \(rank)")
+        }
+        return a
+    }
+
+    /// `(outer, n, inner)` sizes around `axis`.
+    @usableFromInline
+    func axisSplit(_ axis: Int) -> (Int, Int, Int) {
+        if rank == 0 { return (1, 1, 1) }
+        let outer = shape[..<axis].reduce(1, *)
+        let inner = shape[(axis + 1)...].reduce(1, *)
+        return (outer, shape[axis], inner)
+    }
+
+    func reducedShape(_ axis: Int, keepDim: Bool) -> [Int] {
+        if rank == 0 { return [] }
+        var s = shape
+        if keepDim { s[axis] = 1 } else { s.remove(at: axis) }
+        return s
+    }
+
+    /// Reduces along `axis` (or over every element when `axis` is nil).
+    ///
+    /// - Throws: ``TensorError/outOfRange(_:)`` for a bad axis;
+    ///   ``TensorError/invalidArgument(_:)`` for min/max of an empty tensor.
+    public func reduce(_ op: ReduceOp, axis: Int? = nil, keepDim: Bool = false) throws -> Tensor {
+        var src = self
+        if src.dtype == .bool || (op != .mean && src.dtype.isInteger && (op == .sum || op == .prod)) {
+            if op == .sum || op == .prod { src = src.cast(.int64) }
+        }
+        if op == .mean { src = src.asFloatingPoint() }
+        if src.dtype == .bool { src = src.cast(.uint8) }
+        let a: Int
+        let outShape: [Int]
+        if let axis {
+            a = try normalizedAxis(axis)
+            outShape = reducedShape(a, keepDim: keepDim)
+        } else {
+            a = -1
+            outShape = keepDim ? [Int](repeating: 1, count: rank) : []
+        }
+        let (outer, n, inner) = a < 0 ? (1, count, 1) : axisSplit(a)
+        if (op == .min || op == .max) && n == 0 {
+            throw TensorError.invalidArgument("\(op.rawValue): cannot reduce an empty tensor (or an empty axis)")
+        }
+        let out: Tensor
+        switch src.dtype {
+        case .float32: out = src.floatReduce(op, Float.self, outer, n, inner)
+        case .float64: out = src.floatReduce(op, Double.self, outer, n, inner)
+        case .int64: out = src.intReduce(op, Int64.self, outer, n, inner)
+        case .int32: out = src.intReduce(op, Int32.self, outer, n, inner)
+        case .uint8: out = src.intReduce(op, UInt8.self, outer, n, inner)
+        case .bool: fatalError("unreachable")
+        }
+        return try out.reshaped(outShape)
+    }
+
+    private func floatReduce<T: FloatElement>(_ op: ReduceOp, _: T.Type, _ outer: Int, _ n: Int, _ inner: Int) -> Tensor {
+        var out = Tensor(uninitializedShape: [outer * inner], dtype: T.dtype)
+        withUnsafeBuffer(as: T.self) { src in
+            out.withUnsafeMutableBuffer(as: T.self) { dst in
+                let p = src.baseAddress!
+                if inner == 1 {
+                    for o in 0..<outer {
+                        let row = p + o * n
+                        switch op {
+                        case .sum: dst[o] = T(fromDouble: Tensor.sumDouble(row, n))
+                        case .mean: dst[o] = T(fromDouble: n == 0 ? .nan : Tensor.sumDouble(row, n) / Double(n))
+                        case .prod:
+                            var acc = 1.0
+                            for i in 0..<n { acc *= row[i].doubleValue }
+                            dst[o] = T(fromDouble: acc)
+                        case .min, .max:
+                            var best = row[0]
+                            for i in 1..<Swift.max(n, 1) {
+                                let v = row[i]
+                                if v.isNaN || best.isNaN { best = .nan } else if op == .min ? v < best : v > best { best = v }
+                            }
+                            dst[o] = best
+                        }
+                    }
+                } else {
+                    var acc = [Double](repeating: 0, count: inner)
+                    for o in 0..<outer {
+                        let base = p + o * n * inner
+                        switch op {
+                        case .sum, .mean, .prod:
+                            for j in 0..<inner { acc[j] = op == .prod ? 1 : 0 }
+                            for k in 0..<n {
+                                let row = base + k * inner
+                                if op == .prod { for j in 0..<inner { acc[j] *= row[j].doubleValue } } else {
+                                    for j in 0..<inner { acc[j] += row[j].doubleValue }
+                                }
+                            }
+                            for j in 0..<inner {
+                                dst[o * inner + j] = T(fromDouble: op == .mean ? (n == 0 ? .nan : acc[j] / Double(n)) : acc[j])
+                            }
+                        case .min, .max:
+                            for j in 0..<inner { dst[o * inner + j] = base[j] }
+                            for k in 1..<Swift.max(n, 1) {
+                                let row = base + k * inner
+                                for j in 0..<inner {
+                                    let v = row[j], b = dst[o * inner + j]
+                                    if v.isNaN || b.isNaN { dst[o * inner + j] = .nan } else if op == .min ? v < b : v > b { dst[o * inner + j] = v }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    private func intReduce<T: IntegerElement>(_ op: ReduceOp, _: T.Type, _ outer: Int, _ n: Int, _ inner: Int) -> Tensor {
+        // sum/prod arrive here as int64 only; min/max keep the dtype.
+        var out = Tensor(uninitializedShape: [outer * inner], dtype: T.dtype)
+        withUnsafeBuffer(as: T.self) { src in
+            out.withUnsafeMutableBuffer(as: T.self) { dst in
+                let p = src.baseAddress!
+                for o in 0..<outer {
+                    for j in 0..<inner {
+                        let base = p + o * n * inner + j
+                        var acc: T
+                        switch op {
+                        case .sum:
+                            acc = 0
+                            if inner == 1 {
+                                acc = Tensor.sumInt(base, n)
+                            } else {
+                                for k in 0..<n { acc = acc &+ base[k * inner] }
+                            }
+                        case .prod:
+                            acc = 1
+                            for k in 0..<n { acc = acc &* base[k * inner] }
+                        case .min:
+                            acc = base[0]
+                            for k in 1..<Swift.max(n, 1) { acc = Swift.min(acc, base[k * inner]) }
+                        case .max:
+                            acc = base[0]
+                            for k in 1..<Swift.max(n, 1) { acc = Swift.max(acc, base[k * inner]) }
+                        case .mean: fatalError("unreachable: mean casts to float")
+                        }
+                        dst[o * inner + j] = acc
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Sum of `n` contiguous floats in Float64: 4 independent accumulators
+    /// per 4096-element block, blocks summed in order, large inputs split across
+    /// cores (chunk results combined in order, so the result is deterministic
+    /// for a given thread count).
+    @inlinable
+    static func sumDouble<T: FloatElement>(_ p: UnsafePointer<T>, _ n: Int) -> Double {
+        let chunks = Parallelism.chunkCount(n)
+        if chunks <= 1 { return sumDoubleSerial(p, n) }
+        let results = ChunkResults(repeating: 0.0, count: chunks)
+        Parallelism.forEachChunk(n) { t, r in
+            results.slots[t] = sumDoubleSerial(p + r.lowerBound, r.count)
+        }
+        return results.values.reduce(0, +)
+    }
+
+    @inlinable
+    static func sumDoubleSerial<T: FloatElement>(_ p: UnsafePointer<T>, _ n: Int) -> Double {
+        var total = 0.0
+        var start = 0
+        while start < n {
+            let end = Swift.min(n, start + 4096)
+            var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+            var i = start
+            while i + 4 <= end {
+                a0 += p[i].doubleValue; a1 += p[i + 1].doubleValue
+                a2 += p[i + 2].doubleValue; a3 += p[i + 3].doubleValue
+                i += 4
+            }
+            while i < end { a0 += p[i].doubleValue; i += 1 }
+            total += (a0 + a1) + (a2 + a3)
+            start = end
+        }
+        return total
+    }
+
+    @inlinable
+    static func sumInt<T: IntegerElement>(_ p: UnsafePointer<T>, _ n: Int) -> T {
+        var acc: T = 0
+        for i in 0..<n { acc = acc &+ p[i] }
+        return acc
+    }
+
+    /// Sum of every element (see ``ReduceOp/sum``).
+    public func sum() -> Tensor { try! reduce(.sum) }
+    /// Sum along `axis`.
+    public func sum(axis: Int, keepDim: Bool = false) throws -> Tensor { try reduce(.sum, axis: axis, keepDim: keepDim) }
+    /// Mean of every element; NaN for an empty tensor.
+    public func mean() -> Tensor { try! reduce(.mean) }
+    /// Mean along `axis`.
+    public func mean(axis: Int, keepDim: Bool = false) throws -> Tensor { try reduce(.mean, axis: axis, keepDim: keepDim) }
+
+    /// The sum of all elements as a Double, accumulated in Float64 for floats
+    /// and exactly (then converted) for integers.
+    public func sumAsDouble() -> Double {
+        switch dtype {
+        case .float32: return withUnsafeBuffer(as: Float.self) { Tensor.sumDouble($0.baseAddress!, $0.count) }
+        case .float64: return withUnsafeBuffer(as: Double.self) { Tensor.sumDouble($0.baseAddress!, $0.count) }
+        default: return Double(sum().int64Element(at: 0))
+        }
+    }
+
+    /// Index of the maximum (or minimum) along `axis`, as int64; the first
+    /// occurrence wins on ties and NaN counts as the maximum (and minimum),
+    /// like PyTorch. With `axis` nil the index is into the flattened tensor.
+    ///
+    /// - Throws: for an empty axis or a bad axis.
+    public func argReduce(max: Bool, axis: Int? = nil, keepDim: Bool = false) throws -> Tensor {
+        let src = dtype == .bool ? cast(.uint8) : self
+        let a = try axis.map { try normalizedAxis($0) }
+        let (outer, n, inner) = a.map { axisSplit($0) } ?? (1, count, 1)
+        guard n > 0 else { throw TensorError.invalidArgument("arg\(max ? "max" : "min"): cannot reduce an empty axis") }
+        var out = Tensor(uninitializedShape: [outer * inner], dtype: .int64)
+        func run<T: NumericElement>(_: T.Type) {
+            src.withUnsafeBuffer(as: T.self) { p in
+                out.withUnsafeMutableBuffer(as: Int64.self) { dst in
+                    for o in 0..<outer {
+                        for j in 0..<inner {
+                            let base = o * n * inner + j
+                            var bi = 0
+                            var bv = p[base]
+                            if !Tensor.isNaNElement(bv) {
+                                for k in 1..<n {
+                                    let v = p[base + k * inner]
+                                    if Tensor.isNaNElement(v) { bi = k; break }
+                                    if max ? v > bv : v < bv { bv = v; bi = k }
+                                }
+                            }
+                            dst[o * inner + j] = Int64(bi)
+                        }
+                    }
+                }
+            }
+        }
+        switch src.dtype {
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
+        case .int64: run(Int64.self)
+        case .int32: run(Int32.self)
+        case .uint8: run(UInt8.self)
+        case .bool: fatalError("unreachable")
+        }
+        let shape = a.map { reducedShape($0, keepDim: keepDim) } ?? (keepDim ? [Int](repeating: 1, count: rank) : [])
+        return try out.reshaped(shape)
+    }
+
+    /// Index of the maximum along `axis` (see ``argReduce(max:axis:keepDim:)``).
+    public func argmax(axis: Int? = nil, keepDim: Bool = false) throws -> Tensor { try argReduce(max: true, axis: axis, keepDim: keepDim) }
+    /// Index of the minimum along `axis` (see ``argReduce(max:axis:keepDim:)``).
+    public func argmin(axis: Int? = nil, keepDim: Bool = false) throws -> Tensor { try argReduce(max: false, axis: axis, keepDim: keepDim) }
+
+    @inlinable
+    static func isNaNElement<T: TensorElement>(_ v: T) -> Bool {
+        if let f = v as? Float { return f.isNaN }
+        if let d = v as? Double { return d.isNaN }
+        return false
+    }
+}

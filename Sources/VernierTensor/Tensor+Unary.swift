@@ -1,0 +1,157 @@
+import Foundation
+
+/// An elementwise unary function.
+public enum UnaryOp: String, Sendable, CaseIterable {
+    case abs, neg, sqrt, exp, log, log1p, expm1, log2, log10, sin, cos, tanh, sigmoid
+    case floor, ceil, round, trunc, sign, reciprocal, square
+    /// `log(sigmoid(x))`, computed stably.
+    case logsigmoid
+
+    /// Whether the op needs a floating-point input (integers are cast to float32 first).
+    public var needsFloat: Bool {
+        switch self {
+        case .abs, .neg, .sign, .square, .floor, .ceil, .round, .trunc: return false
+        default: return true
+        }
+    }
+}
+
+extension Tensor {
+    /// Applies `op` to every element. Integer inputs of float-valued ops
+    /// (sqrt, exp, log, ...) are cast to float32 first; log of 0 is -inf and
+    /// of a negative number NaN (IEEE). `round` rounds half to even like PyTorch.
+    public func unary(_ op: UnaryOp) -> Tensor {
+        var x = self
+        if x.dtype == .bool { x = x.cast(op.needsFloat ? .float32 : .int64) }
+        if op.needsFloat { x = x.asFloatingPoint() }
+        switch x.dtype {
+        case .float32: return x.floatUnary(op, Float.self)
+        case .float64: return x.floatUnary(op, Double.self)
+        case .int64: return x.intUnary(op, Int64.self)
+        case .int32: return x.intUnary(op, Int32.self)
+        case .uint8: return x.intUnary(op, UInt8.self)
+        case .bool: fatalError("unreachable")
+        }
+    }
+
+    @inlinable @inline(__always)
+    func mapElements<A: TensorElement, O: TensorElement>(_: A.Type, to _: O.Type, _ f: (A) -> O) -> Tensor {
+        var out = Tensor(uninitializedShape: shape, dtype: O.dtype)
+        withUnsafeBuffer(as: A.self) { src in
+            out.withUnsafeMutableBuffer(as: O.self) { dst in
+                let s = src.baseAddress!, d = dst.baseAddress!
+                Parallelism.forEachChunk(src.count) { _, r in
+                    for i in r { d[i] = f(s[i]) }
+                }
+            }
+        }
+        return out
+    }
+
+    private func floatUnary<T: FloatElement>(_ op: UnaryOp, _: T.Type) -> Tensor {
+        func m(_ f: (Double) -> Double) -> Tensor { mapElements(T.self, to: T.self) { T(fromDouble: f($0.doubleValue)) } }
+        switch op {
+        case .abs: return mapElements(T.self, to: T.self) { Swift.abs($0) }
+        case .neg: return mapElements(T.self, to: T.self) { -$0 }
+        case .sqrt: return mapElements(T.self, to: T.self) { $0.squareRoot() }
+        case .exp: return m(Foundation.exp)
+        case .log: return m(Foundation.log)
+        case .log1p: return m(Foundation.log1p)
+        case .expm1: return m(Foundation.expm1)
+        case .log2: return m(Foundation.log2)
+        case .log10: return m(Foundation.log10)
+        case .sin: return m(Foundation.sin)
+        case .cos: return m(Foundation.cos)
+        case .tanh: return m(Foundation.tanh)
+        case .sigmoid: return m { $0 >= 0 ? 1 / (1 + Foundation.exp(-$0)) : Foundation.exp($0) / (1 + Foundation.exp($0)) }
+        case .logsigmoid: return m { Swift.min($0, 0) - Foundation.log1p(Foundation.exp(-Swift.abs($0))) }
+        case .floor: return mapElements(T.self, to: T.self) { $0.rounded(.down) }
+        case .ceil: return mapElements(T.self, to: T.self) { $0.rounded(.up) }
+        case .round: return mapElements(T.self, to: T.self) { $0.rounded(.toNearestOrEven) }
+        case .trunc: return mapElements(T.self, to: T.self) { $0.rounded(.towardZero) }
+        case .sign: return mapElements(T.self, to: T.self) { $0.isNaN ? $0 : ($0 > 0 ? 1 : ($0 < 0 ? -1 : 0)) }
+        case .reciprocal: return mapElements(T.self, to: T.self) { 1 / $0 }
+        case .square: return mapElements(T.self, to: T.self) { $0 * $0 }
+        }
+    }
+
+    private func intUnary<T: IntegerElement>(_ op: UnaryOp, _: T.Type) -> Tensor {
+        switch op {
+        case .abs: return mapElements(T.self, to: T.self) { $0 < 0 ? 0 &- $0 : $0 }
+        case .neg: return mapElements(T.self, to: T.self) { 0 &- $0 }
+        case .sign: return mapElements(T.self, to: T.self) { $0 > 0 ? 1 : ($0 < 0 ? 0 &- 1 : 0) }
+        case .square: return mapElements(T.self, to: T.self) { $0 &* $0 }
+        case .floor, .ceil, .round, .trunc: return self
+        default: fatalError("unreachable: \(op) casts integers to float")
+        }
+    }
+
+    public func abs() -> Tensor { unary(.abs) }
+    public func sqrt() -> Tensor { unary(.sqrt) }
+    public func exp() -> Tensor { unary(.exp) }
+    public func log() -> Tensor { unary(.log) }
+    public func log1p() -> Tensor { unary(.log1p) }
+    public func sigmoid() -> Tensor { unary(.sigmoid) }
+    public func square() -> Tensor { unary(.square) }
+
+    /// Elementwise NaN test (bool); false for every integer dtype.
+    public func isnan() -> Tensor {
+        switch dtype {
+        case .float32: return mapElements(Float.self, to: Bool.self) { $0.isNaN }
+        case .float64: return mapElements(Double.self, to: Bool.self) { $0.isNaN }
+        default: return .zeros(shape, dtype: .bool)
+        }
+    }
+
+    /// Elementwise ±infinity test (bool).
+    public func isinf() -> Tensor {
+        switch dtype {
+        case .float32: return mapElements(Float.self, to: Bool.self) { $0.isInfinite }
+        case .float64: return mapElements(Double.self, to: Bool.self) { $0.isInfinite }
+        default: return .zeros(shape, dtype: .bool)
+        }
+    }
+
+    /// Elementwise finiteness test (bool): neither NaN nor ±infinity.
+    public func isfinite() -> Tensor {
+        switch dtype {
+        case .float32: return mapElements(Float.self, to: Bool.self) { $0.isFinite }
+        case .float64: return mapElements(Double.self, to: Bool.self) { $0.isFinite }
+        default: return .ones(shape, dtype: .bool)
+        }
+    }
+
+    /// Whether any element is NaN.
+    public func containsNaN() -> Bool {
+        switch dtype {
+        case .float32: return withUnsafeBuffer(as: Float.self) { $0.contains { $0.isNaN } }
+        case .float64: return withUnsafeBuffer(as: Double.self) { $0.contains { $0.isNaN } }
+        default: return false
+        }
+    }
+
+    /// Elementwise logical not (bool).
+    public func logicalNot() -> Tensor { cast(.bool).mapElements(Bool.self, to: Bool.self) { !$0 } }
+
+    /// Replaces NaN by `nan`, +inf by `posinf` and -inf by `neginf` (default:
+    /// the dtype's largest and smallest finite values), like `torch.nan_to_num`.
+    public func nanToNum(nan: Double = 0, posinf: Double? = nil, neginf: Double? = nil) -> Tensor {
+        switch dtype {
+        case .float32:
+            let p = Float(posinf ?? Double(Float.greatestFiniteMagnitude)), n = Float(neginf ?? -Double(Float.greatestFiniteMagnitude)), z = Float(nan)
+            return mapElements(Float.self, to: Float.self) { $0.isNaN ? z : ($0 == .infinity ? p : ($0 == -.infinity ? n : $0)) }
+        case .float64:
+            let p = posinf ?? .greatestFiniteMagnitude, n = neginf ?? -.greatestFiniteMagnitude
+            return mapElements(Double.self, to: Double.self) { $0.isNaN ? nan : ($0 == .infinity ? p : ($0 == -.infinity ? n : $0)) }
+        default: return self
+        }
+    }
+
+    /// Limits every element to `[min, max]` (either bound optional); NaN stays NaN.
+    public func clamp(min lo: Double? = nil, max hi: Double? = nil) -> Tensor {
+        var out = self
+        if let lo { out = try! Tensor.binary(.maximum, out, out.scalarOperand(lo)) }
+        if let hi { out = try! Tensor.binary(.minimum, out, out.scalarOperand(hi)) }
+        return out
+    }
+}
