@@ -45,6 +45,9 @@ public protocol Metric: AnyObject {
     var fullStateUpdate: Bool { get }
     /// Whether a higher value is better; nil when it does not apply. Default nil.
     var higherIsBetter: Bool? { get }
+    /// Whether the value depends only on the data, not on how it was split
+    /// into batches or instances (false for windowed metrics). Default true.
+    var isBatchInvariant: Bool { get }
 
     /// Validates `inputs` and folds them into `state` (see the contract above).
     func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws
@@ -55,6 +58,7 @@ public protocol Metric: AnyObject {
 extension Metric {
     public var fullStateUpdate: Bool { false }
     public var higherIsBetter: Bool? { nil }
+    public var isBatchInvariant: Bool { true }
 
     /// The current states.
     public var state: MetricState { storage.state }

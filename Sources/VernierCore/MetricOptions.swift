@@ -119,7 +119,7 @@ public indirect enum OptionKind: Sendable, CustomStringConvertible {
             if let hi, d > hi { return nil }
             return .double(d)
         case let (.choice(c), .string(s)): return c.contains(s) ? v : nil
-        case let (.choice(c), .none): return c.contains("None") || c.contains("none") ? .none : nil
+        case let (.choice(c), .none): return c.contains("None") || c.contains("none") ? OptionValue.none : nil
         case (.string, .string): return v
         case let (.doubleList, .list(items)):
             let ds = items.compactMap(\.number)
@@ -127,7 +127,7 @@ public indirect enum OptionKind: Sendable, CustomStringConvertible {
         case let (.intList, .list(items)):
             let accepted = items.compactMap { OptionKind.int().accept($0) }
             return accepted.count == items.count ? .list(accepted) : nil
-        case (.optional, .none): return .none
+        case (.optional, .none): return OptionValue.none
         case let (.optional(k), _): return k.accept(v)
         case let (.oneOf(ks), _):
             for k in ks { if let a = k.accept(v) { return a } }

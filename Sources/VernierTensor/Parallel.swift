@@ -66,3 +66,14 @@ struct UncheckedSendable<T>: @unchecked Sendable {
     @usableFromInline let value: T
     @usableFromInline init(_ value: T) { self.value = value }
 }
+
+extension Parallelism {
+    /// Runs `body` on contiguous chunks of `0..<n` (in parallel when `n` is
+    /// large) and returns the per-chunk results in chunk order, so a caller
+    /// can combine them deterministically.
+    public static func mapChunks<R>(_ n: Int, minimumPerTask: Int = minimumElementsPerTask, initial: R, _ body: (Range<Int>) -> R) -> [R] {
+        let results = ChunkResults(repeating: initial, count: chunkCount(n, minimumPerTask: minimumPerTask))
+        forEachChunk(n, minimumPerTask: minimumPerTask) { t, r in results.slots[t] = body(r) }
+        return results.values
+    }
+}

@@ -1,0 +1,102 @@
+import VernierCore
+import VernierTensor
+
+/// `num / den`, or `zeroDivision` where `den` is 0 (TorchMetrics' `_safe_divide`).
+@inline(__always)
+func safeDivide(_ num: Double, _ den: Double, _ zeroDivision: Double = 0) -> Double {
+    den != 0 ? num / den : zeroDivision
+}
+
+extension StatTotals {
+    /// `f(tp, fp, tn, fn)` for every row and class.
+    public func map(_ f: (Double, Double, Double, Double) -> Double) -> [Double] {
+        (0..<(rows * cols)).map { f(tp[$0], fp[$0], tn[$0], fn[$0]) }
+    }
+
+    /// The statistics summed over classes (one column).
+    public func summedOverClasses() -> StatTotals {
+        var out = StatTotals(rows: rows, cols: 1)
+        for r in 0..<rows {
+            for c in 0..<cols {
+                let i = r * cols + c
+                out.tp[r] += tp[i]; out.fp[r] += fp[i]; out.tn[r] += tn[i]; out.fn[r] += fn[i]
+            }
+        }
+        return out
+    }
+}
+
+extension StatScores {
+    /// Reduces per-class scores over classes (TorchMetrics'
+    /// `_adjust_weights_safe_divide`): `none` keeps them; `weighted` weights
+    /// by support `tp + fn`; `macro` weights every class 1, except that in
+    /// the multiclass task classes with `tp + fp + fn = 0` (top-k: `tp + fn = 0`)
+    /// are left out. The weighted mean of a row whose weights sum to 0 is 0.
+    ///
+    /// - Returns: one value per row (or the scores unchanged for `none`).
+    public static func averageOverClasses(_ scores: [Double], _ t: StatTotals, _ cfg: StatScoresConfig) -> [Double] {
+        if cfg.average == .none { return scores }
+        var out = [Double](repeating: 0, count: t.rows)
+        for r in 0..<t.rows {
+            var num = 0.0, den = 0.0
+            for c in 0..<t.cols {
+                let i = r * t.cols + c
+                var w = 1.0
+                if cfg.average == .weighted {
+                    w = t.tp[i] + t.fn[i]
+                } else if cfg.task == .multiclass {
+                    let absent = cfg.topK == 1 ? t.tp[i] + t.fp[i] + t.fn[i] == 0 : t.tp[i] + t.fn[i] == 0
+                    if absent { w = 0 }
+                }
+                num += w * scores[i]
+                den += w
+            }
+            out[r] = safeDivide(num, den)
+        }
+        return out
+    }
+
+    /// Shapes per-row (or per-row-and-class) values as the metric's output:
+    /// global gives a scalar (or `[C]` for `none`), samplewise `[N]` (or `[N, C]`).
+    public static func output(_ values: [Double], perClass: Bool, _ t: StatTotals, _ cfg: StatScoresConfig) -> MetricValue {
+        var shape: [Int] = []
+        if cfg.multidimAverage == .samplewise { shape.append(t.rows) }
+        if perClass { shape.append(t.cols) }
+        return .tensor(Tensor(values.map { Float($0) }, shape: shape))
+    }
+
+    /// The common reduction of the stat-score family: binary scores the
+    /// single column; `micro` scores the class-summed statistics with
+    /// `micro`; otherwise per-class `score`, averaged by ``averageOverClasses(_:_:_:)``.
+    public static func reduce(
+        _ t: StatTotals, _ cfg: StatScoresConfig,
+        score: (Double, Double, Double, Double) -> Double,
+        micro: ((Double, Double, Double, Double) -> Double)? = nil
+    ) -> MetricValue {
+        if cfg.task == .binary { return output(t.map(score), perClass: false, t, cfg) }
+        if cfg.average == .micro {
+            return output(t.summedOverClasses().map { micro?($0, $1, $2, $3) ?? score($0, $1, $2, $3) }, perClass: false, t, cfg)
+        }
+        let perClass = t.map(score)
+        return output(averageOverClasses(perClass, t, cfg), perClass: cfg.average == .none, t, cfg)
+    }
+}
+
+/// A stat-score based metric: options resolved into a ``StatScoresConfig``,
+/// states from it, update through ``StatScores/update(_:_:_:metric:)``.
+/// Conformers only say how the statistics become the value.
+public protocol StatScoresMetric: RegisteredMetric {
+    var config: StatScoresConfig { get }
+    /// The value for accumulated statistics.
+    func reduce(_ totals: StatTotals) -> MetricValue
+}
+
+extension StatScoresMetric {
+    public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
+        try StatScores.update(&state, inputs, config, metric: name)
+    }
+
+    public func computeValue(from state: MetricState) throws -> MetricValue {
+        reduce(StatScores.totals(state, config))
+    }
+}
