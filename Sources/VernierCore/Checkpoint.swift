@@ -20,7 +20,7 @@ public enum Checkpoint {
 
     /// The checkpoint bytes of a metric's states.
     public static func encode(_ metric: any Metric) -> Data {
-        let state = metric.storage.state
+        let state = metric.state
         var tensors: [(String, Tensor)] = []
         var listCounts: [String: JSONValue] = [:]
         for (spec, value) in zip(state.specs, state.values) {
@@ -45,7 +45,7 @@ public enum Checkpoint {
             "metric": .string(metric.name),
             "options": .string(metric.options.description),
             "format_version": .string(String(formatVersion)),
-            "update_count": .string(String(metric.storage.updateCount)),
+            "update_count": .string(String(metric.updateCount)),
             "layout": .string(state.layoutSignature),
             "list_counts": .string(JSONValue.object(listCounts).serialized()),
         ])
@@ -80,7 +80,7 @@ public enum Checkpoint {
         guard let opts = meta["options"]?.stringValue, opts == metric.options.description else {
             throw fail("file was written with options '\(meta["options"]?.stringValue ?? "?")', this metric has '\(metric.options)'")
         }
-        let state = metric.storage.state
+        let state = metric.state
         guard meta["layout"]?.stringValue == state.layoutSignature else {
             throw fail("state layout differs: file '\(meta["layout"]?.stringValue ?? "?")', metric '\(state.layoutSignature)'")
         }

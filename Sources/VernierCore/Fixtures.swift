@@ -141,11 +141,11 @@ public enum Fixtures {
             return result(false, "could not build the metric: \(error)")
         }
         for (i, batch) in c.batches.enumerated() {
-            let before = metric.storage.state
+            let before = metric.state
             let countBefore = metric.updateCount
             do { try metric.update(batch) } catch {
                 if case .error = c.expected {
-                    let unchanged = zip(before.values, metric.storage.state.values).allSatisfy { $0.isIdentical(to: $1) } && metric.updateCount == countBefore
+                    let unchanged = zip(before.values, metric.state.values).allSatisfy { $0.isIdentical(to: $1) } && metric.updateCount == countBefore
                     return unchanged ? result(true) : result(false, "batch \(i) was rejected but the state changed")
                 }
                 return result(false, "batch \(i) rejected: \(error)")

@@ -38,6 +38,8 @@ public protocol Metric: AnyObject {
     var options: MetricOptions { get }
     /// The update arguments, in TorchMetrics' order (`["preds", "target"]`).
     var inputNames: [String] { get }
+    /// Update arguments that may be left out (aggregation's `weight`). Default none.
+    var optionalInputNames: [String] { get }
     /// States, update count and cached value.
     var storage: MetricStorage { get set }
     /// Whether `forward` must recompute from the full state (TorchMetrics'
@@ -59,6 +61,7 @@ extension Metric {
     public var fullStateUpdate: Bool { false }
     public var higherIsBetter: Bool? { nil }
     public var isBatchInvariant: Bool { true }
+    public var optionalInputNames: [String] { [] }
 
     /// The current states.
     public var state: MetricState { storage.state }
@@ -147,9 +150,9 @@ extension Metric {
                 throw MetricError.incompatible(metric: name, detail: "cannot merge with \(o.name) (\(o.options)); options here: \(options)")
             }
         }
-        let merged = try storage.state.merged(with: others.map(\.storage.state), metric: name)
+        let merged = try storage.state.merged(with: others.map { $0.state }, metric: name)
         storage.state = merged
-        storage.updateCount += others.reduce(0) { $0 + $1.storage.updateCount }
+        storage.updateCount += others.reduce(0) { $0 + $1.updateCount }
         storage.cachedValue = nil
     }
 
@@ -181,6 +184,7 @@ public protocol RegisteredMetric: Metric {
 extension RegisteredMetric {
     public var name: String { Self.descriptor.name }
     public var inputNames: [String] { Self.descriptor.inputs }
+    public var optionalInputNames: [String] { Self.descriptor.optionalInputs }
 
     /// Builds the metric from unresolved options (TorchMetrics' names);
     /// unknown or ill-typed options are errors.

@@ -1,17 +1,13 @@
 import VernierCore
 
-/// The built-in metrics' registry entries.
+/// The built-in metrics' registry entries, gathered from one list per domain
+/// (each list lives in its domain folder, next to the metrics it names).
 public enum BuiltinMetrics {
     /// Every built-in descriptor, one per registry name.
-    public static let descriptors: [MetricDescriptor] = [
-        // Aggregation
-        SumMetric.descriptor, MeanMetric.descriptor, ExtremumMetric.descriptor, ExtremumMetric.maxDescriptor,
-        CatMetric.descriptor, RunningAggregator.descriptor, RunningAggregator.meanDescriptor,
-        // Regression
-        MeanSquaredError.descriptor, MeanAbsoluteError.descriptor,
-        // Classification
-        BinaryAccuracy.descriptor, MulticlassAccuracy.descriptor, MultilabelAccuracy.descriptor,
-    ]
+    public static var descriptors: [MetricDescriptor] {
+        AggregationMetrics.descriptors + RegressionMetrics.descriptors + RetrievalMetrics.descriptors
+            + StatScoreMetrics.descriptors + CurveMetrics.descriptors
+    }
 }
 
 extension MetricRegistry {

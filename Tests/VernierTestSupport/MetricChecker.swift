@@ -105,7 +105,8 @@ public struct MetricChecker {
         let r = try make()
         try r.load(from: url)
         var problems: [String] = []
-        if !zip(m.storage.state.values, r.storage.state.values).allSatisfy({ $0.isIdentical(to: $1) }) { problems.append("checkpoint: states differ after load") }
+        let original = m.state.values, restored = r.state.values
+        if !zip(original, restored).allSatisfy({ $0.isIdentical(to: $1) }) { problems.append("checkpoint: states differ after load") }
         if m.updateCount != r.updateCount { problems.append("checkpoint: update count \(r.updateCount), expected \(m.updateCount)") }
         problems += same(try r.compute(), try m.compute(), "checkpoint value")
         return problems
@@ -117,12 +118,12 @@ public struct MetricChecker {
         for b in good { try m.update(b) }
         var problems: [String] = []
         for (i, b) in bad.enumerated() {
-            let before = m.storage.state, count = m.updateCount
+            let before = m.state, count = m.updateCount
             do {
                 try m.update(b)
                 problems.append("bad batch \(i) was accepted")
             } catch {
-                let unchanged = zip(before.values, m.storage.state.values).allSatisfy { $0.isIdentical(to: $1) }
+                let unchanged = zip(before.values, m.state.values).allSatisfy { $0.isIdentical(to: $1) }
                 if !unchanged || m.updateCount != count { problems.append("bad batch \(i) changed the state") }
                 if "\(error)".isEmpty { problems.append("bad batch \(i): empty error message") }
             }

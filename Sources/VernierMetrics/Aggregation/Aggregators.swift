@@ -261,6 +261,7 @@ public final class RunningAggregator: RegisteredMetric {
     let window: Int
     let mean: Bool
     public var isBatchInvariant: Bool { false }
+    public var optionalInputNames: [String] { mean ? ["weight"] : [] }
     /// The window is not a mergeable state, so `forward` folds by a second update.
     public var fullStateUpdate: Bool { true }
 

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import Vernier
+
+/// Options shared by the commands that build metrics.
+struct MetricSourceOptions: ParsableArguments {
+    @Option(name: .customLong("plugins"), help: "A folder of Lua metric plugins to load (repeatable).")
+    var pluginDirectories: [String] = []
+
+    /// The registry: built-ins plus the plugins.
+    func registry() throws -> MetricRegistry {
+        let registry = MetricRegistry.builtins()
+        if !pluginDirectories.isEmpty {
+            throw CLIError("--plugins: the Lua plugin runtime is not available in this build yet")
+        }
+        return registry
+    }
+}
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate metrics on model outputs stored in files.",
+        discussion: """
+        SPEC is `name` or `name:key=value,...` with TorchMetrics' option names, e.g.
+        multiclass_accuracy:num_classes=10,average=macro. Inputs are split along the
+        first axis into batches of --batch-size rows and fed to every metric.
+        """
+    )
+
+    @Option(name: .customLong("metric"), help: "A metric SPEC (repeatable).")
+    var metrics: [String] = []
+    @Option(help: "Predictions (.npy, .csv[:column], .txt).") var preds: String?
+    @Option(help: "Targets (.npy, .csv[:column], .txt).") var target: String?
+    @Option(help: "Query ids for retrieval metrics.") var indexes: String?
+    @Option(name: .customLong("input"), help: "Another update argument, NAME=FILE (e.g. value=v.npy, weight=w.npy).")
+    var extraInputs: [String] = []
+    @Option(name: .customLong("batch-size"), help: "Rows per update.") var batchSize: Int = 100_000
+    @Option(help: "Output format: table or json.") var format: String = "table"
+    @OptionGroup var sources: MetricSourceOptions
+
+    func validate() throws {
+        if metrics.isEmpty { throw ValidationError("give at least one --metric SPEC") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if OutputFormat(rawValue: format) == nil { throw ValidationError("--format must be table or json") }
+    }
+
+    func run() throws {
+        do { try evaluate() } catch let e as CLIError {
+            printError("vernier eval: \(e)")
+            throw ExitCode(1)
+        } catch let e as MetricError {
+            printError("vernier eval: \(e)")
+            throw ExitCode(1)
+        }
+    }
+
+    func evaluate() throws {
+        let clock = ContinuousClock()
+        let registry = try sources.registry()
+        let built = try metrics.map { spec in (spec, try registry.make(spec: spec)) }
+
+        let loadStart = clock.now
+        var named: [String: String] = [:]
+        if let preds { named["preds"] = preds }
+        if let target { named["target"] = target }
+        if let indexes { named["indexes"] = indexes }
+        for item in extraInputs {
+            let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard kv.count == 2, !kv[0].isEmpty else { throw CLIError("--input expects NAME=FILE, got '\(item)'") }
+            named[kv[0]] = kv[1]
+        }
+        var inputs = MetricInputs()
+        for (name, file) in named { inputs[name] = try InputFile.read(file) }
+        let rows = try Self.rowCount(inputs)
+        let loadSeconds = (clock.now - loadStart).seconds
+
+        let updateStart = clock.now
+        let progress = Progress(total: rows, label: "eval")
+        var start = 0
+        repeat {
+            let end = min(rows, start + batchSize)
+            let batch = try inputs.rows(start..<end)
+            for (_, m) in built { try m.update(Self.restricted(batch, to: m)) }
+            start = end
+            progress.update(end)
+        } while start < rows
+        let updateSeconds = (clock.now - updateStart).seconds
+
+        let computeStart = clock.now
+        let results = try built.map { ($0.0, try $0.1.compute()) }
+        let computeSeconds = (clock.now - computeStart).seconds
+
+        if format == OutputFormat.json.rawValue {
+            var values: [String: Any] = [:]
+            for (spec, v) in results { values[spec] = v.jsonObject }
+            print(try Output.json([
+                "results": values,
+                "timing": ["load_s": loadSeconds, "update_s": updateSeconds, "compute_s": computeSeconds],
+                "samples": rows,
+            ]))
+        } else {
+            print(Output.table(["metric", "value"], results.map { [$0.0, $0.1.summary] }))
+            print(String(format: "\n%d samples; load %.4f s, update %.4f s, compute %.4f s", rows, loadSeconds, updateSeconds, computeSeconds))
+        }
+    }
+
+    /// The common row count of the inputs (scalars excluded).
+    static func rowCount(_ inputs: MetricInputs) throws -> Int {
+        var rows: Int? = nil
+        for (name, v) in inputs.values.sorted(by: { $0.key < $1.key }) {
+            if case .tensor(let t) = v, t.rank == 0 { continue }
+            if let r = rows, r != v.rowCount {
+                throw CLIError("input '\(name)' has \(v.rowCount) rows, the others \(r)")
+            }
+            rows = v.rowCount
+        }
+        guard let rows else { throw CLIError("no inputs: give --preds/--target or --input NAME=FILE") }
+        return rows
+    }
+
+    /// The inputs a metric takes (its required and optional update arguments).
+    static func restricted(_ inputs: MetricInputs, to metric: any Metric) -> MetricInputs {
+        MetricInputs(inputs.values.filter { metric.inputNames.contains($0.key) || metric.optionalInputNames.contains($0.key) })
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

@@ -1,0 +1,8 @@
+import VernierCore
+
+/// The regression domain's registry entries.
+public enum RegressionMetrics {
+    public static let descriptors: [MetricDescriptor] = [
+        MeanSquaredError.descriptor, MeanAbsoluteError.descriptor,
+    ]
+}

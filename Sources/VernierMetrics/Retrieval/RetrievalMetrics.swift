@@ -1,0 +1,6 @@
+import VernierCore
+
+/// The retrieval domain's registry entries.
+public enum RetrievalMetrics {
+    public static let descriptors: [MetricDescriptor] = []
+}
