@@ -47,6 +47,13 @@ public protocol Metric: AnyObject {
     var fullStateUpdate: Bool { get }
     /// Whether a higher value is better; nil when it does not apply. Default nil.
     var higherIsBetter: Bool? { get }
+    /// Declared state identity: two metrics with the same non-nil key declare
+    /// the same states, fed by the same inputs with the same options, so a
+    /// collection may update one shared state for both (a compute group).
+    /// The key must cover everything that shapes the states or the update
+    /// (e.g. task, num_classes, threshold, top_k, ignore_index) and nothing
+    /// that only shapes `compute` (e.g. average). Default nil: no sharing.
+    var computeGroupKey: String? { get }
     /// Whether the value depends only on the data, not on how it was split
     /// into batches or instances (false for windowed metrics). Default true.
     var isBatchInvariant: Bool { get }
@@ -61,6 +68,7 @@ extension Metric {
     public var fullStateUpdate: Bool { false }
     public var higherIsBetter: Bool? { nil }
     public var isBatchInvariant: Bool { true }
+    public var computeGroupKey: String? { nil }
     public var optionalInputNames: [String] { [] }
 
     /// The current states.

@@ -91,7 +91,19 @@ public protocol StatScoresMetric: RegisteredMetric {
     func reduce(_ totals: StatTotals) -> MetricValue
 }
 
+extension StatScoresConfig {
+    /// Everything that shapes the stat-score states and their update (not
+    /// `average` or `zero_division`, which only shape compute).
+    public var stateKey: String {
+        let ignore = ignoreIndex.map(String.init) ?? "None"
+        return "statscores/\(task.rawValue)/\(numClasses)/\(threshold)/\(topK)/\(multidimAverage.rawValue)/\(ignore)/\(inputFormat.rawValue)"
+    }
+}
+
 extension StatScoresMetric {
+    /// Stat-score metrics with equal ``StatScoresConfig/stateKey`` share states.
+    public var computeGroupKey: String? { config.stateKey }
+
     public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
         try StatScores.update(&state, inputs, config, metric: name)
     }
