@@ -1,6 +1,9 @@
 import Foundation
 
 /// A binary arithmetic operation, applied elementwise with broadcasting.
+///
+/// Bool operands are computed as int64 (`true + true == 2`), where PyTorch
+/// would add bools as logical or and reject bool subtraction.
 public enum BinaryOp: String, Sendable, CaseIterable {
     /// `a + b`
     case add
@@ -112,13 +115,14 @@ extension Tensor {
             }
             if op == .remainder {
                 return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { x, y in
-                    let r = x % y
+                    // The reporting forms give min % -1 == 0 and min / -1 == min (wrapping) instead of trapping.
+                    let r = x.remainderReportingOverflow(dividingBy: y).partialValue
                     return r != 0 && ((r < 0) != (y < 0)) ? r + y : r
                 }
             }
             return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { x, y in
-                let q = x / y
-                return (x % y != 0) && ((x < 0) != (y < 0)) ? q - 1 : q
+                let q = x.dividedReportingOverflow(by: y).partialValue
+                return (x.remainderReportingOverflow(dividingBy: y).partialValue != 0) && ((x < 0) != (y < 0)) ? q - 1 : q
             }
         }
     }

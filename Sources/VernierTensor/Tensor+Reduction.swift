@@ -9,9 +9,9 @@ public enum ReduceOp: String, Sendable, CaseIterable {
     case mean
     /// Product (accumulated like `sum`). Empty: 1.
     case prod
-    /// Minimum; NaN propagates. Empty: an error.
+    /// Minimum, in the input dtype (bool stays bool); NaN propagates. Empty: an error.
     case min
-    /// Maximum; NaN propagates. Empty: an error.
+    /// Maximum, in the input dtype (bool stays bool); NaN propagates. Empty: an error.
     case max
 }
 
@@ -77,7 +77,9 @@ extension Tensor {
         case .uint8: out = src.intReduce(op, UInt8.self, outer, n, inner)
         case .bool: fatalError("unreachable")
         }
-        return try out.reshaped(outShape)
+        // PyTorch's min/max of bool stay bool; the kernel ran on uint8.
+        let typed = dtype == .bool && (op == .min || op == .max) ? out.cast(.bool) : out
+        return try typed.reshaped(outShape)
     }
 
     private func floatReduce<T: FloatElement>(_ op: ReduceOp, _: T.Type, _ outer: Int, _ n: Int, _ inner: Int) -> Tensor {
