@@ -137,19 +137,20 @@ extension Tensor {
         }
         let idx = try Tensor.checkedIndices(index, size: selfShape[ax], function: "scatterAdd", axis: ax)
         switch dtype {
-        case .float32: return scatterAddTyped(Float.self, ax, idx, source, selfShape, indexShape, sourceShape, +)
-        case .float64: return scatterAddTyped(Double.self, ax, idx, source, selfShape, indexShape, sourceShape, +)
-        case .int64: return scatterAddTyped(Int64.self, ax, idx, source, selfShape, indexShape, sourceShape, &+)
-        case .int32: return scatterAddTyped(Int32.self, ax, idx, source, selfShape, indexShape, sourceShape, &+)
-        case .uint8: return scatterAddTyped(UInt8.self, ax, idx, source, selfShape, indexShape, sourceShape, &+)
-        case .bool: return scatterAddTyped(Bool.self, ax, idx, source, selfShape, indexShape, sourceShape) { $0 || $1 }
+        case .float32: return scatterAddTyped(Elementwise.Add<Float>(), ax, idx, source, selfShape, indexShape, sourceShape)
+        case .float64: return scatterAddTyped(Elementwise.Add<Double>(), ax, idx, source, selfShape, indexShape, sourceShape)
+        case .int64: return scatterAddTyped(Elementwise.IntAdd<Int64>(), ax, idx, source, selfShape, indexShape, sourceShape)
+        case .int32: return scatterAddTyped(Elementwise.IntAdd<Int32>(), ax, idx, source, selfShape, indexShape, sourceShape)
+        case .uint8: return scatterAddTyped(Elementwise.IntAdd<UInt8>(), ax, idx, source, selfShape, indexShape, sourceShape)
+        case .bool: return scatterAddTyped(Elementwise.Or(), ax, idx, source, selfShape, indexShape, sourceShape)
         }
     }
 
-    private func scatterAddTyped<T: TensorElement>(
-        _: T.Type, _ ax: Int, _ idx: Tensor, _ source: Tensor,
-        _ selfShape: [Int], _ indexShape: [Int], _ sourceShape: [Int], _ add: (T, T) -> T
-    ) -> Tensor {
+    private func scatterAddTyped<F: BinaryFunction>(
+        _ add: F, _ ax: Int, _ idx: Tensor, _ source: Tensor,
+        _ selfShape: [Int], _ indexShape: [Int], _ sourceShape: [Int]
+    ) -> Tensor where F.A == F.O, F.B == F.O {
+        typealias T = F.O
         var out = Tensor(uninitializedShape: shape, dtype: dtype)
         out.buffer.bytes.copyMemory(from: buffer.bytes, byteCount: byteCount)
         guard idx.count > 0 else { return out }
@@ -334,39 +335,42 @@ extension Tensor {
             throw TensorError.invalidArgument("bincount: largest value \(hi) would need more than 2^31 - 1 bins")
         }
         let bins = Swift.max(count > 0 ? Int(hi) + 1 : 0, minlength)
-        guard let weights else { return values.binCounts(bins, Int64.self) { _ in 1 } }
+        guard let weights else { return values.binCounts(bins, Int64.self, weights: nil) }
         let w = weights.cast(.float64)
-        let totals = w.withUnsafeBuffer(as: Double.self) { wp in
-            values.binCounts(bins, Double.self) { wp[$0] }
-        }
+        let totals = w.withUnsafeBuffer(as: Double.self) { values.binCounts(bins, Double.self, weights: $0.baseAddress!) }
         return weights.dtype == .float32 ? totals.cast(.float32) : totals
     }
 
-    /// Histogram of int64 values (all in `0..<bins`) adding `weight(i)` for
-    /// element `i`. Large inputs count per chunk in parallel and add the
-    /// chunk histograms in chunk order, so the result is deterministic.
-    private func binCounts<A: NumericElement>(_ bins: Int, _: A.Type, _ weight: (Int) -> A) -> Tensor {
+    /// Histogram of int64 values (all in `0..<bins`) adding `weights[i]` for
+    /// element `i`, or 1 without weights. Large inputs count per chunk in
+    /// parallel and add the chunk histograms in chunk order, so the result is
+    /// deterministic.
+    private func binCounts<A: NumericElement>(_ bins: Int, _: A.Type, weights: UnsafePointer<A>?) -> Tensor {
         let n = count
         var out = Tensor.zeros([bins], dtype: A.dtype)
         // Per-chunk histograms only pay off when they are small next to the input.
         let chunks = bins * Parallelism.threadCount * 4 <= n ? Parallelism.chunkCount(n) : 1
         withUnsafeBuffer(as: Int64.self) { src in
             out.withUnsafeMutableBuffer(as: A.self) { dst in
-                let s = src.baseAddress!, d = dst.baseAddress!
+                let s = src.baseAddress!
+                func count(_ r: Range<Int>, into h: UnsafeMutablePointer<A>) {
+                    if let weights {
+                        for i in r { h[Int(s[i])] += weights[i] }
+                    } else {
+                        for i in r { h[Int(s[i])] += 1 }
+                    }
+                }
                 if chunks <= 1 {
-                    for i in 0..<n { d[Int(s[i])] += weight(i) }
+                    count(0..<n, into: dst.baseAddress!)
                     return
                 }
                 let partial = UnsafeMutablePointer<A>.allocate(capacity: chunks * bins)
                 defer { partial.deallocate() }
                 partial.initialize(repeating: .zero, count: chunks * bins)
-                Parallelism.forEachChunk(n) { t, r in
-                    let h = partial + t * bins
-                    for i in r { h[Int(s[i])] += weight(i) }
-                }
+                Parallelism.forEachChunk(n) { t, r in count(r, into: partial + t * bins) }
                 for t in 0..<chunks {
                     let h = partial + t * bins
-                    for b in 0..<bins { d[b] += h[b] }
+                    for b in 0..<bins { dst[b] += h[b] }
                 }
             }
         }
