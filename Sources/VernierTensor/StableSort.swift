@@ -4,14 +4,13 @@
 /// Floats: `-inf < ... < -0.0 == +0.0 < ... < +inf < NaN` (every NaN gets the
 /// largest key, and both zeros get one key, so they tie like `==` says).
 /// Signed integers flip the sign bit; bool is 0/1.
-@usableFromInline
 protocol SortKeyed: TensorElement {
     associatedtype SortKey: FixedWidthInteger & UnsignedInteger
     var sortKey: SortKey { get }
 }
 
 extension Float: SortKeyed {
-    @inlinable var sortKey: UInt32 {
+    var sortKey: UInt32 {
         if isNaN { return .max }
         let bits = (self == 0 ? 0 : self).bitPattern
         return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
@@ -19,7 +18,7 @@ extension Float: SortKeyed {
 }
 
 extension Double: SortKeyed {
-    @inlinable var sortKey: UInt64 {
+    var sortKey: UInt64 {
         if isNaN { return .max }
         let bits = (self == 0 ? 0 : self).bitPattern
         return bits & 0x8000_0000_0000_0000 != 0 ? ~bits : bits | 0x8000_0000_0000_0000
@@ -27,25 +26,24 @@ extension Double: SortKeyed {
 }
 
 extension Int64: SortKeyed {
-    @inlinable var sortKey: UInt64 { UInt64(bitPattern: self) ^ 0x8000_0000_0000_0000 }
+    var sortKey: UInt64 { UInt64(bitPattern: self) ^ 0x8000_0000_0000_0000 }
 }
 
 extension Int32: SortKeyed {
-    @inlinable var sortKey: UInt32 { UInt32(bitPattern: self) ^ 0x8000_0000 }
+    var sortKey: UInt32 { UInt32(bitPattern: self) ^ 0x8000_0000 }
 }
 
 extension UInt8: SortKeyed {
-    @inlinable var sortKey: UInt8 { self }
+    var sortKey: UInt8 { self }
 }
 
 extension Bool: SortKeyed {
-    @inlinable var sortKey: UInt8 { self ? 1 : 0 }
+    var sortKey: UInt8 { self ? 1 : 0 }
 }
 
 /// Stable sorting of unsigned keys carrying a `UInt32` permutation: merge
 /// sort for short inputs, LSD radix sort (11-bit digits, passes where every
 /// key has the same digit skipped) for long ones.
-@usableFromInline
 enum StableSort {
     /// Inputs at least this long use radix sort; below it the radix
     /// histograms cost more than the comparisons they save.
@@ -60,7 +58,7 @@ enum StableSort {
         let scratchPerm: UnsafeMutablePointer<UInt32>
         let histogram: UnsafeMutablePointer<Int>
 
-        static var digitBits: Int { K.bitWidth <= 8 ? 8 : 11 }
+        static var digitBits: Int { 8 }
         static var passes: Int { (K.bitWidth + digitBits - 1) / digitBits }
 
         init(capacity: Int) {

@@ -35,10 +35,20 @@ extension Tensor {
         withUnsafeBuffer(as: T.self) { src in
             out.withUnsafeMutableBuffer(as: T.self) { dst in
                 let s = src.baseAddress!, d = dst.baseAddress!
-                var acc = [Double](repeating: 0, count: inner)
+                let acc = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(inner, 1))
+                defer { acc.deallocate() }
                 for o in 0..<outer {
                     let base = o * n * inner
-                    for j in 0..<inner { acc[j] = product ? 1 : 0 }
+                    if inner == 1 {
+                        var total = product ? 1.0 : 0.0
+                        if product {
+                            for k in 0..<n { total *= s[base + k].doubleValue; d[base + k] = T(fromDouble: total) }
+                        } else {
+                            for k in 0..<n { total += s[base + k].doubleValue; d[base + k] = T(fromDouble: total) }
+                        }
+                        continue
+                    }
+                    acc.initialize(repeating: product ? 1 : 0, count: inner)
                     for k in 0..<n {
                         let row = base + k * inner
                         if product {
