@@ -28,12 +28,28 @@ public enum BinaryOp: String, Sendable, CaseIterable {
 
 /// An elementwise comparison; the result is a bool tensor.
 public enum CompareOp: String, Sendable, CaseIterable {
-    case eq, ne, lt, le, gt, ge
+    /// `a == b` (false when either is NaN).
+    case eq
+    /// `a != b` (true when either is NaN).
+    case ne
+    /// `a < b`
+    case lt
+    /// `a <= b`
+    case le
+    /// `a > b`
+    case gt
+    /// `a >= b`
+    case ge
 }
 
 /// An elementwise logical operation on truth values (`x != 0`).
 public enum LogicalOp: String, Sendable, CaseIterable {
-    case and, or, xor
+    /// Both true.
+    case and
+    /// Either true.
+    case or
+    /// Exactly one true.
+    case xor
 }
 
 extension Tensor {
@@ -200,13 +216,21 @@ extension Tensor {
     public static func * (a: Tensor, b: Tensor) -> Tensor { try! binary(.mul, a, b) }
     /// Elementwise true division with broadcasting (traps on incompatible shapes).
     public static func / (a: Tensor, b: Tensor) -> Tensor { try! binary(.div, a, b) }
+    /// Elementwise sum with a number, a weak scalar that keeps the tensor's dtype where it can (see ``scalarOperand(_:)``).
     public static func + (a: Tensor, b: Double) -> Tensor { a + a.scalarOperand(b) }
+    /// Elementwise difference with a number, a weak scalar that keeps the tensor's dtype where it can (see ``scalarOperand(_:)``).
     public static func - (a: Tensor, b: Double) -> Tensor { a - a.scalarOperand(b) }
+    /// Elementwise product with a number, a weak scalar that keeps the tensor's dtype where it can (see ``scalarOperand(_:)``).
     public static func * (a: Tensor, b: Double) -> Tensor { a * a.scalarOperand(b) }
+    /// Elementwise true quotient (integers give float32) with a number, a weak scalar that keeps the tensor's dtype where it can (see ``scalarOperand(_:)``).
     public static func / (a: Tensor, b: Double) -> Tensor { a / a.scalarOperand(b) }
+    /// Elementwise sum of a number and a tensor (the number is a weak scalar, see ``scalarOperand(_:)``).
     public static func + (a: Double, b: Tensor) -> Tensor { b.scalarOperand(a) + b }
+    /// Elementwise difference of a number and a tensor (the number is a weak scalar, see ``scalarOperand(_:)``).
     public static func - (a: Double, b: Tensor) -> Tensor { b.scalarOperand(a) - b }
+    /// Elementwise product of a number and a tensor (the number is a weak scalar, see ``scalarOperand(_:)``).
     public static func * (a: Double, b: Tensor) -> Tensor { b.scalarOperand(a) * b }
+    /// Elementwise true quotient (integers give float32) of a number and a tensor (the number is a weak scalar, see ``scalarOperand(_:)``).
     public static func / (a: Double, b: Tensor) -> Tensor { b.scalarOperand(a) / b }
     /// Elementwise negation (bool becomes int64).
     public static prefix func - (a: Tensor) -> Tensor { a.cast(a.dtype == .bool ? .int64 : a.dtype) * -1 }

@@ -2,7 +2,11 @@ import Foundation
 
 /// An elementwise unary function.
 public enum UnaryOp: String, Sendable, CaseIterable {
+    /// Functions named as in PyTorch; floating-point ones follow IEEE/libm
+    /// (log of 0 is -inf, of a negative number NaN; NaN stays NaN).
     case abs, neg, sqrt, exp, log, log1p, expm1, log2, log10, sin, cos, tanh, sigmoid
+    /// Rounding and sign functions; integers are unchanged by the rounding ones,
+    /// `round` rounds half to even, `sign` of NaN is NaN.
     case floor, ceil, round, trunc, sign, reciprocal, square
     /// `log(sigmoid(x))`, computed stably.
     case logsigmoid
@@ -86,12 +90,19 @@ extension Tensor {
         }
     }
 
+    /// Elementwise absolute value (integers wrap: abs(Int64.min) is Int64.min).
     public func abs() -> Tensor { unary(.abs) }
+    /// Elementwise square root (integers give float32; negative input gives NaN).
     public func sqrt() -> Tensor { unary(.sqrt) }
+    /// Elementwise e^x (integers give float32).
     public func exp() -> Tensor { unary(.exp) }
+    /// Elementwise natural logarithm (integers give float32; 0 gives -inf, negative input NaN).
     public func log() -> Tensor { unary(.log) }
+    /// Elementwise log(1 + x), accurate near 0 (integers give float32; -1 gives -inf).
     public func log1p() -> Tensor { unary(.log1p) }
+    /// Elementwise 1 / (1 + e^-x), computed without overflow for large |x| (integers give float32).
     public func sigmoid() -> Tensor { unary(.sigmoid) }
+    /// Elementwise x * x (integers wrap on overflow).
     public func square() -> Tensor { unary(.square) }
 
     /// Elementwise NaN test (bool); false for every integer dtype.

@@ -338,11 +338,16 @@ public struct Tensor: @unchecked Sendable {
 
 /// Errors raised by tensor operations. The message says what was expected.
 public enum TensorError: Error, CustomStringConvertible, Equatable {
+    /// Shapes that do not broadcast, reshape or line up as the operation needs.
     case shapeMismatch(String)
+    /// An operand of a dtype the operation does not accept.
     case dtypeMismatch(String)
+    /// An argument or input value outside what the operation accepts (also malformed `.npy` data).
     case invalidArgument(String)
+    /// An axis or index outside its dimension.
     case outOfRange(String)
 
+    /// The message, naming the operation, the argument and what was expected.
     public var description: String {
         switch self {
         case .shapeMismatch(let m), .dtypeMismatch(let m), .invalidArgument(let m), .outOfRange(let m): return m
