@@ -156,13 +156,26 @@ public struct Tensor: @unchecked Sendable {
         Tensor([value], shape: [])
     }
 
-    /// A 1-D tensor `start, start+step, ...` below `end` (PyTorch's `arange`).
-    public static func arange(_ start: Double = 0, _ end: Double, step: Double = 1, dtype: DType = .int64) -> Tensor {
-        precondition(step != 0, "arange: step must not be 0")
+    /// A 1-D tensor `start, start+step, ...` stopping before `end` (PyTorch's
+    /// `arange`); empty when `end` is not beyond `start` in the step's direction.
+    ///
+    /// - Throws: ``TensorError/invalidArgument(_:)`` for a zero or non-finite
+    ///   step or non-finite bounds.
+    public static func arange(_ start: Double, _ end: Double, step: Double = 1, dtype: DType = .int64) throws -> Tensor {
+        guard step != 0 && step.isFinite && start.isFinite && end.isFinite else {
+            throw TensorError.invalidArgument("arange: expected finite bounds and a finite non-zero step, got start \(start), end \(end), step \(step)")
+        }
         let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         var values = [Double](repeating: 0, count: n)
         for i in 0..<n { values[i] = start + Double(i) * step }
         return Tensor(values, shape: [n]).cast(dtype)
+    }
+
+    /// `0, 1, ..., end - 1` (PyTorch's `arange(end)`; empty when `end <= 0`).
+    ///
+    /// - Throws: ``TensorError/invalidArgument(_:)`` for a non-finite `end`.
+    public static func arange(_ end: Double, dtype: DType = .int64) throws -> Tensor {
+        try arange(0, end, dtype: dtype)
     }
 
     /// `n` evenly spaced values from `start` to `end` inclusive (PyTorch's `linspace`).

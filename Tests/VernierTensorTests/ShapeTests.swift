@@ -100,3 +100,24 @@ import Testing
         expectTensorError(containing: "stack: shapes [2] and [3] differ") { try Tensor.stack([.zeros([2]), .zeros([3])]) }
     }
 }
+
+@Suite struct ConstructionTests {
+    @Test func arangeAndLinspace() throws {
+        #expect(try Tensor.arange(5).toArray(Int64.self) == [0, 1, 2, 3, 4])
+        #expect(try Tensor.arange(1, 2, step: 0.25, dtype: .float64).toArray(Double.self) == [1, 1.25, 1.5, 1.75])
+        #expect(try Tensor.arange(3, 0, step: -1).toArray(Int64.self) == [3, 2, 1])
+        #expect(try Tensor.arange(3, 0).shape == [0])
+        expectTensorError(containing: "arange: expected finite bounds and a finite non-zero step") { try Tensor.arange(0, 3, step: 0) }
+        expectTensorError(containing: "arange: expected finite bounds") { try Tensor.arange(0, .infinity) }
+        #expect(Tensor.linspace(0, 1, count: 5, dtype: .float64).toArray(Double.self) == [0, 0.25, 0.5, 0.75, 1])
+        #expect(Tensor.linspace(2, 2, count: 1).toArray(Float.self) == [2])
+        #expect(Tensor.linspace(0, 1, count: 0).shape == [0])
+    }
+
+    @Test func fullOnesScalar() {
+        #expect(Tensor.full([2], 2.7, dtype: .int32).toArray(Int32.self) == [2, 2])
+        #expect(Tensor.ones([2], dtype: .bool).toArray(Bool.self) == [true, true])
+        #expect(Tensor.scalar(Int64(-3)).shape == [] && Tensor.scalar(Int64(-3)).int64Element(at: 0) == -3)
+        #expect(Tensor([Int32(7), 8], shape: [2, 1]).description == "Tensor(int32 [2, 1]: 7, 8)")
+    }
+}
