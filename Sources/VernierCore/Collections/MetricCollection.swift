@@ -76,7 +76,7 @@ public final class MetricCollection: Metric, ComputeRecording {
     ///     same state identity (see the type's documentation). Default true.
     /// - Throws: ``MetricError/invalidOption(metric:option:expected:)`` for no
     ///   members, an empty name or a repeated name.
-    public init(_ members: [(String, any Metric)], prefix: String? = nil, postfix: String? = nil, computeGroups: Bool = true) throws {
+    public convenience init(_ members: [(String, any Metric)], prefix: String? = nil, postfix: String? = nil, computeGroups: Bool = true) throws {
         guard !members.isEmpty else {
             throw MetricError.invalidOption(metric: "metric_collection", option: "metrics", expected: "at least one metric")
         }
@@ -89,6 +89,12 @@ public final class MetricCollection: Metric, ComputeRecording {
                 throw MetricError.invalidOption(metric: "metric_collection", option: "metrics", expected: "unique member names; '\(n)' appears twice")
             }
         }
+        self.init(validated: named, prefix: prefix, postfix: postfix, computeGroups: computeGroups)
+    }
+
+    /// A collection of members already known to be non-empty with unique,
+    /// non-empty names (containers that name their children themselves).
+    init(validated named: OrderedDictionary<String, any Metric>, prefix: String?, postfix: String?, computeGroups: Bool) {
         self.members = named
         self.prefix = prefix ?? ""
         self.postfix = postfix ?? ""
