@@ -11,8 +11,9 @@ import VernierTensor
 struct ComposedStates: Sendable {
     /// The combined declarations.
     let specs: [StateSpec]
-    /// Each child's own (unprefixed) declarations.
-    private let childSpecs: [[StateSpec]]
+    /// Each child's fresh states, copied (not rebuilt) for every read: a
+    /// container reads its children's states on every update.
+    private let templates: [MetricState]
     /// Where each child's states start in ``specs``.
     private let offsets: [Int]
 
@@ -25,17 +26,14 @@ struct ComposedStates: Sendable {
             specs += child.specs.map { $0.prefixed(child.prefix) }
         }
         self.specs = specs
-        self.childSpecs = children.map(\.specs)
+        self.templates = children.map { MetricState(specs: $0.specs) }
         self.offsets = offsets
     }
 
-    /// The number of children.
-    var childCount: Int { childSpecs.count }
-
     /// Child `i`'s states, read out of the combined `state`.
     func state(of i: Int, in state: MetricState, metric: String) throws -> MetricState {
-        var out = MetricState(specs: childSpecs[i])
-        for j in childSpecs[i].indices { try out.setValue(state.values[offsets[i] + j], at: j, metric: metric) }
+        var out = templates[i]
+        for j in out.specs.indices { try out.setValue(state.values[offsets[i] + j], at: j, metric: metric) }
         return out
     }
 

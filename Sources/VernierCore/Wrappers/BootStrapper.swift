@@ -195,17 +195,25 @@ public final class BootStrapper: Metric {
         out.reserveCapacity(n)
         for r in 0..<n {
             let u = rng.nextUnit()
-            var k = 0, p = exp(-1.0), cdf = p
-            // P(k > 30) < 1e-32: far below the uniform's resolution.
-            while u >= cdf && k < 30 {
-                k += 1
-                p /= Double(k)
-                cdf += p
-            }
+            var k = 0
+            while k < poissonCDF.count && u >= poissonCDF[k] { k += 1 }
             for _ in 0..<k { out.append(r) }
         }
         return out
     }
+
+    /// `P(K <= k)` for `K ~ Poisson(1)`, `k = 0...29`: a uniform at or above
+    /// entry `k` means `K > k`. P(K > 29) is below 1e-31, far under the
+    /// uniform's 2^-53 resolution, so the table is the whole distribution.
+    static let poissonCDF: [Double] = {
+        var p = exp(-1.0), cdf = p, out = [cdf]
+        for k in 1..<30 {
+            p /= Double(k)
+            cdf += p
+            out.append(cdf)
+        }
+        return out
+    }()
 
     /// `n` rows drawn uniformly with replacement (multiply-high mapping of a
     /// 64-bit draw onto `0..<n`; the bias is below `n / 2^64`).
