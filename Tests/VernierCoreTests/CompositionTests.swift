@@ -54,7 +54,7 @@ struct CompositionTests {
         let twoOutputs = MetricInputs(preds: floats([1, 0, 3, 2], [2, 2]), target: floats([0, 0, 0, 0], [2, 2]))
         let lt = try MeanAbsoluteError(numOutputs: 2) .< MeanSquaredError(numOutputs: 2)
         #expect(try value(lt, twoOutputs).tensor?.toArray(Bool.self) == [true, true])
-        let eq = CompositionalMetric(.compare(.eq), .metric(try MeanSquaredError(numOutputs: 2)), .tensor(Tensor([5, 3] as [Float])))
+        let eq = try CompositionalMetric(.compare(.eq), .metric(try MeanSquaredError(numOutputs: 2)), .tensor(Tensor([5, 3] as [Float])))
         #expect(try value(eq, twoOutputs).tensor?.toArray(Bool.self) == [true, false])
         let either = CompositionalMetric(.logical(.or), try MeanSquaredError() .> 6, try MeanAbsoluteError() .< 3)
         #expect(try value(either).doubleValue == 1)                                // false || true
@@ -90,6 +90,10 @@ struct CompositionTests {
             #expect("\(error)".contains("metric_collection") && "\(error)".contains("tensor"))
         }
         // Values of shapes [2] (two outputs) and [3] (three values caught) do not broadcast.
+        // Two constants are not a metric.
+        do { _ = try CompositionalMetric(.binary(.add), .number(1), .tensor(Tensor([2] as [Float]))); Issue.record("composed two constants") } catch {
+            #expect("\(error)".contains("metric operand"))
+        }
         let mismatched = try MeanSquaredError(numOutputs: 2) + CatMetric()
         try mismatched.update(["preds": floats([1, 2, 3, 4], [2, 2]), "target": floats([0, 0, 0, 0], [2, 2]), "value": floats([1, 2, 3])])
         do { _ = try mismatched.compute(); Issue.record("broadcast [2] with [3]") } catch {

@@ -80,7 +80,7 @@ public enum CompositionOperand {
 /// NaN), exactly as the same operation on TorchMetrics' tensors.
 ///
 /// ```swift
-/// let gap = abs(try MeanSquaredError() - try MeanAbsoluteError())
+/// let gap = abs(try MeanSquaredError() - MeanAbsoluteError())
 /// try gap.update(preds: preds, target: target)
 /// ```
 public final class CompositionalMetric: Metric {
@@ -103,8 +103,25 @@ public final class CompositionalMetric: Metric {
         case tensor(Tensor)
     }
 
-    /// `lhs op rhs`.
-    public convenience init(_ op: CompositionOperator, _ lhs: CompositionOperand, _ rhs: CompositionOperand) {
+    /// `lhs op rhs`, where either side may be a constant.
+    ///
+    /// - Throws: ``MetricError/invalidOption(metric:option:expected:)`` when
+    ///   neither side is a metric.
+    public convenience init(_ op: CompositionOperator, _ lhs: CompositionOperand, _ rhs: CompositionOperand) throws {
+        switch (lhs, rhs) {
+        case (.metric, _), (_, .metric): self.init(op, withMetric: lhs, rhs)
+        default:
+            throw MetricError.invalidOption(metric: "\(op)(\(lhs.label), \(rhs.label))", option: "operands", expected: "at least one metric operand")
+        }
+    }
+
+    /// `lhs op rhs` for two metrics.
+    public convenience init(_ op: CompositionOperator, _ lhs: any Metric, _ rhs: any Metric) {
+        self.init(op, withMetric: .metric(lhs), .metric(rhs))
+    }
+
+    /// `lhs op rhs` where the caller guarantees a metric side (the operators).
+    convenience init(_ op: CompositionOperator, withMetric lhs: CompositionOperand, _ rhs: CompositionOperand) {
         let kernel: @Sendable ([Tensor]) throws -> Tensor
         switch op {
         case .binary(let b): kernel = { try Tensor.binary(b, $0[0], $0[1]) }
@@ -112,11 +129,6 @@ public final class CompositionalMetric: Metric {
         case .logical(let l): kernel = { try Tensor.logical(l, $0[0], $0[1]) }
         }
         self.init(name: "\(op)(\(lhs.label), \(rhs.label))", operator: op.description, sides: [("lhs", lhs), ("rhs", rhs)], kernel: kernel)
-    }
-
-    /// `lhs op rhs` for two metrics.
-    public convenience init(_ op: CompositionOperator, _ lhs: any Metric, _ rhs: any Metric) {
-        self.init(op, .metric(lhs), .metric(rhs))
     }
 
     /// `op(operand)`.
@@ -141,7 +153,7 @@ public final class CompositionalMetric: Metric {
             case .tensor(let t): return .tensor(t)
             }
         }
-        // The public initialisers always pass at least one metric operand.
+        // Every initialiser that reaches here has checked for a metric operand.
         precondition(!metrics.isEmpty, "a composition needs a metric operand")
         operands = MetricCollection(validated: metrics, prefix: nil, postfix: nil, computeGroups: true)
         self.name = name
@@ -200,33 +212,33 @@ infix operator ** : ExponentiationPrecedence
 /// `a + b` of two metrics' values.
 public func + (lhs: any Metric, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.binary(.add), lhs, rhs) }
 /// `a + x`.
-public func + (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.binary(.add), .metric(lhs), .number(rhs)) }
+public func + (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.binary(.add), withMetric: .metric(lhs), .number(rhs)) }
 /// `x + a`.
-public func + (lhs: Double, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.binary(.add), .number(lhs), .metric(rhs)) }
+public func + (lhs: Double, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.binary(.add), withMetric: .number(lhs), .metric(rhs)) }
 /// `a - b` of two metrics' values.
 public func - (lhs: any Metric, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.binary(.sub), lhs, rhs) }
 /// `a - x`.
-public func - (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.binary(.sub), .metric(lhs), .number(rhs)) }
+public func - (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.binary(.sub), withMetric: .metric(lhs), .number(rhs)) }
 /// `x - a`.
-public func - (lhs: Double, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.binary(.sub), .number(lhs), .metric(rhs)) }
+public func - (lhs: Double, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.binary(.sub), withMetric: .number(lhs), .metric(rhs)) }
 /// `a * b` of two metrics' values.
 public func * (lhs: any Metric, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.binary(.mul), lhs, rhs) }
 /// `a * x`.
-public func * (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.binary(.mul), .metric(lhs), .number(rhs)) }
+public func * (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.binary(.mul), withMetric: .metric(lhs), .number(rhs)) }
 /// `x * a`.
-public func * (lhs: Double, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.binary(.mul), .number(lhs), .metric(rhs)) }
+public func * (lhs: Double, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.binary(.mul), withMetric: .number(lhs), .metric(rhs)) }
 /// `a / b`: true division (a zero divisor gives ±inf or NaN, IEEE).
 public func / (lhs: any Metric, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.binary(.div), lhs, rhs) }
 /// `a / x`.
-public func / (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.binary(.div), .metric(lhs), .number(rhs)) }
+public func / (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.binary(.div), withMetric: .metric(lhs), .number(rhs)) }
 /// `x / a`.
-public func / (lhs: Double, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.binary(.div), .number(lhs), .metric(rhs)) }
+public func / (lhs: Double, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.binary(.div), withMetric: .number(lhs), .metric(rhs)) }
 /// `a ** b` elementwise.
 public func ** (lhs: any Metric, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.binary(.pow), lhs, rhs) }
 /// `a ** x` (an integer value with a negative exponent is an error at compute).
-public func ** (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.binary(.pow), .metric(lhs), .number(rhs)) }
+public func ** (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.binary(.pow), withMetric: .metric(lhs), .number(rhs)) }
 /// `x ** a`.
-public func ** (lhs: Double, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.binary(.pow), .number(lhs), .metric(rhs)) }
+public func ** (lhs: Double, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.binary(.pow), withMetric: .number(lhs), .metric(rhs)) }
 /// `-a` elementwise.
 public prefix func - (operand: any Metric) -> CompositionalMetric { CompositionalMetric(.neg, operand) }
 /// `|a|` elementwise.
@@ -238,24 +250,24 @@ public func abs(_ operand: any Metric) -> CompositionalMetric { CompositionalMet
 /// `a == b` elementwise (bool tensor).
 public func .== (lhs: any Metric, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.compare(.eq), lhs, rhs) }
 /// `a == x` elementwise.
-public func .== (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.compare(.eq), .metric(lhs), .number(rhs)) }
+public func .== (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.compare(.eq), withMetric: .metric(lhs), .number(rhs)) }
 /// `a != b` elementwise.
 public func .!= (lhs: any Metric, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.compare(.ne), lhs, rhs) }
 /// `a != x` elementwise.
-public func .!= (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.compare(.ne), .metric(lhs), .number(rhs)) }
+public func .!= (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.compare(.ne), withMetric: .metric(lhs), .number(rhs)) }
 /// `a < b` elementwise.
 public func .< (lhs: any Metric, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.compare(.lt), lhs, rhs) }
 /// `a < x` elementwise.
-public func .< (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.compare(.lt), .metric(lhs), .number(rhs)) }
+public func .< (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.compare(.lt), withMetric: .metric(lhs), .number(rhs)) }
 /// `a <= b` elementwise.
 public func .<= (lhs: any Metric, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.compare(.le), lhs, rhs) }
 /// `a <= x` elementwise.
-public func .<= (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.compare(.le), .metric(lhs), .number(rhs)) }
+public func .<= (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.compare(.le), withMetric: .metric(lhs), .number(rhs)) }
 /// `a > b` elementwise.
 public func .> (lhs: any Metric, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.compare(.gt), lhs, rhs) }
 /// `a > x` elementwise.
-public func .> (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.compare(.gt), .metric(lhs), .number(rhs)) }
+public func .> (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.compare(.gt), withMetric: .metric(lhs), .number(rhs)) }
 /// `a >= b` elementwise.
 public func .>= (lhs: any Metric, rhs: any Metric) -> CompositionalMetric { CompositionalMetric(.compare(.ge), lhs, rhs) }
 /// `a >= x` elementwise.
-public func .>= (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.compare(.ge), .metric(lhs), .number(rhs)) }
+public func .>= (lhs: any Metric, rhs: Double) -> CompositionalMetric { CompositionalMetric(.compare(.ge), withMetric: .metric(lhs), .number(rhs)) }
