@@ -30,6 +30,7 @@ public enum UnaryCompositionOperator: String, Sendable, Equatable, CustomStringC
     /// `-x` elementwise (a bool value becomes int64).
     case neg
 
+    /// The operator's name (`abs`, `neg`).
     public var description: String { rawValue }
 }
 
@@ -89,6 +90,7 @@ public final class CompositionalMetric: Metric {
     public let name: String
     /// `operator` and each side's identity (a metric's `name(options)`, or the constant).
     public let options: MetricOptions
+    /// The states laid out as described above, the update count and the cached value.
     public var storage: MetricStorage
     /// The operands' states.
     private let operands: MetricCollection
@@ -162,9 +164,13 @@ public final class CompositionalMetric: Metric {
         self.kernel = kernel
     }
 
+    /// Arguments any metric operand requires.
     public var inputNames: [String] { operands.inputNames }
+    /// Arguments metric operands accept but none requires.
     public var optionalInputNames: [String] { operands.optionalInputNames }
+    /// True when any metric operand needs the full-state `forward`.
     public var fullStateUpdate: Bool { operands.fullStateUpdate }
+    /// True when every metric operand is batch invariant.
     public var isBatchInvariant: Bool { operands.isBatchInvariant }
 
     /// Feeds every metric operand its own inputs.

@@ -49,15 +49,23 @@ public final class BootStrapper: Metric {
     public let name = "bootstrapper"
     /// TorchMetrics' argument names, `seed`, and the wrapped metric's identity (`metric`).
     public let options: MetricOptions
+    /// The states laid out as described above, the update count and the cached value.
     public var storage: MetricStorage
     /// The wrapped metric (a definition; its own states are not used).
     public let base: any Metric
+    /// The number of resampled copies.
     public let numBootstraps: Int
+    /// Whether `compute` reports the copies' mean.
     public let mean: Bool
+    /// Whether `compute` reports their unbiased standard deviation.
     public let std: Bool
+    /// The quantiles `compute` reports (none: no `quantile` entry).
     public let quantiles: [Double]
+    /// Whether `compute` reports every copy's value.
     public let raw: Bool
+    /// How batches are resampled.
     public let sampling: BootstrapSampling
+    /// The seed of every batch's resampling stream.
     public let seed: UInt64
     private let layout: ComposedStates
 
@@ -94,8 +102,11 @@ public final class BootStrapper: Metric {
         storage = MetricStorage(layout.specs + [StateSpec("rng_step", .zeros([], dtype: .int64), .sum)])
     }
 
+    /// The wrapped metric's arguments.
     public var inputNames: [String] { base.inputNames }
+    /// The wrapped metric's optional arguments.
     public var optionalInputNames: [String] { base.optionalInputNames }
+    /// The wrapped metric's direction.
     public var higherIsBetter: Bool? { base.higherIsBetter }
     /// True, as in TorchMetrics: `forward` resamples the batch once for its
     /// own value and once more, from the accumulated step's stream, for the

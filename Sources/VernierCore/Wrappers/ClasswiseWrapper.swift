@@ -24,6 +24,7 @@ public final class ClasswiseWrapper: Metric {
     public let name = "classwise_wrapper"
     /// `labels`, `prefix`, `postfix` and the wrapped metric's identity (`metric`).
     public let options: MetricOptions
+    /// The states laid out as described above, the update count and the cached value.
     public var storage: MetricStorage
     /// The wrapped metric (a definition; its own states are not used).
     public let base: any Metric
@@ -52,10 +53,15 @@ public final class ClasswiseWrapper: Metric {
         storage = MetricStorage(base.freshState().specs)
     }
 
+    /// The wrapped metric's arguments.
     public var inputNames: [String] { base.inputNames }
+    /// The wrapped metric's optional arguments.
     public var optionalInputNames: [String] { base.optionalInputNames }
+    /// The wrapped metric's `forward` mode.
     public var fullStateUpdate: Bool { base.fullStateUpdate }
+    /// The wrapped metric's direction.
     public var higherIsBetter: Bool? { base.higherIsBetter }
+    /// The wrapped metric's batch invariance.
     public var isBatchInvariant: Bool { base.isBatchInvariant }
     /// The wrapped metric's key: same states, same update.
     public var computeGroupKey: String? { base.computeGroupKey }

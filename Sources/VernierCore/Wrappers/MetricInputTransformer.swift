@@ -27,6 +27,7 @@ public final class MetricInputTransformer: Metric, ComputeRecording {
     public let name: String
     /// The transform's description and the wrapped metric's identity (`metric`).
     public let options: MetricOptions
+    /// The states laid out as described above, the update count and the cached value.
     public var storage: MetricStorage {
         didSet { if storage.justComputed(since: oldValue) { recordComputed(storage.cachedValue, in: &storage.state) } }
     }
@@ -67,10 +68,15 @@ public final class MetricInputTransformer: Metric, ComputeRecording {
                                groupKeyPrefix: "binary_target(\(threshold))/")
     }
 
+    /// The wrapped metric's arguments.
     public var inputNames: [String] { base.inputNames }
+    /// The wrapped metric's optional arguments.
     public var optionalInputNames: [String] { base.optionalInputNames }
+    /// The wrapped metric's `forward` mode.
     public var fullStateUpdate: Bool { base.fullStateUpdate }
+    /// The wrapped metric's direction.
     public var higherIsBetter: Bool? { base.higherIsBetter }
+    /// The wrapped metric's batch invariance.
     public var isBatchInvariant: Bool { base.isBatchInvariant }
 
     /// The wrapped update on the transformed inputs.

@@ -4,9 +4,12 @@ import VernierTensor
 /// The best value a tracked metric reached, and the step (0-based
 /// ``MetricTracker/increment()`` count) where it did.
 public struct TrackedBest: Sendable, Equatable {
+    /// The best value.
     public let value: Double
+    /// The step it was reached at.
     public let step: Int
 
+    /// A value and its step.
     public init(value: Double, step: Int) {
         self.value = value
         self.step = step
@@ -41,6 +44,7 @@ public final class MetricTracker: Metric, ComputeRecording {
     public let name = "metric_tracker"
     /// `maximize` and the wrapped metric's identity (`metric`).
     public let options: MetricOptions
+    /// The states laid out as described above, the update count and the cached value.
     public var storage: MetricStorage {
         didSet { if storage.justComputed(since: oldValue) { recordComputed(storage.cachedValue, in: &storage.state) } }
     }
@@ -83,10 +87,15 @@ public final class MetricTracker: Metric, ComputeRecording {
         storage = MetricStorage(base.freshState().specs)
     }
 
+    /// The wrapped metric's arguments.
     public var inputNames: [String] { base.inputNames }
+    /// The wrapped metric's optional arguments.
     public var optionalInputNames: [String] { base.optionalInputNames }
+    /// The wrapped metric's `forward` mode.
     public var fullStateUpdate: Bool { base.fullStateUpdate }
+    /// The tracking direction, when it is one for all values.
     public var higherIsBetter: Bool? { maximize }
+    /// The wrapped metric's batch invariance.
     public var isBatchInvariant: Bool { base.isBatchInvariant }
 
     /// Finishes the current step (recording its value) and starts a new one.

@@ -27,6 +27,7 @@ public final class MinMaxMetric: Metric, ComputeRecording {
     public let name = "min_max"
     /// The wrapped metric's identity (`metric`).
     public let options: MetricOptions
+    /// The states laid out as described above, the update count and the cached value.
     public var storage: MetricStorage {
         didSet { if storage.justComputed(since: oldValue) { recordComputed(storage.cachedValue, in: &storage.state) } }
     }
@@ -45,10 +46,15 @@ public final class MinMaxMetric: Metric, ComputeRecording {
         ])
     }
 
+    /// The wrapped metric's arguments.
     public var inputNames: [String] { base.inputNames }
+    /// The wrapped metric's optional arguments.
     public var optionalInputNames: [String] { base.optionalInputNames }
+    /// The wrapped metric's `forward` mode.
     public var fullStateUpdate: Bool { base.fullStateUpdate }
+    /// The wrapped metric's direction.
     public var higherIsBetter: Bool? { base.higherIsBetter }
+    /// The wrapped metric's batch invariance.
     public var isBatchInvariant: Bool { base.isBatchInvariant }
 
     /// The wrapped metric's update, on its states.

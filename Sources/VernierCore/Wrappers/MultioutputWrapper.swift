@@ -27,12 +27,17 @@ public final class MultioutputWrapper: Metric {
     /// `num_outputs`, `output_dim`, `remove_nans`, `squeeze_outputs` and the
     /// wrapped metric's identity (`metric`).
     public let options: MetricOptions
+    /// The states laid out as described above, the update count and the cached value.
     public var storage: MetricStorage
     /// The wrapped metric (a definition; its own states are not used).
     public let base: any Metric
+    /// The number of outputs (copies).
     public let numOutputs: Int
+    /// The axis holding the outputs in every argument (negative: from the end).
     public let outputDim: Int
+    /// Whether rows holding NaN are left out, per output.
     public let removeNans: Bool
+    /// Whether the output axis is removed after slicing.
     public let squeezeOutputs: Bool
     private let layout: ComposedStates
 
@@ -58,10 +63,15 @@ public final class MultioutputWrapper: Metric {
         storage = MetricStorage(layout.specs)
     }
 
+    /// The wrapped metric's arguments.
     public var inputNames: [String] { base.inputNames }
+    /// The wrapped metric's optional arguments.
     public var optionalInputNames: [String] { base.optionalInputNames }
+    /// The wrapped metric's `forward` mode.
     public var fullStateUpdate: Bool { base.fullStateUpdate }
+    /// The wrapped metric's direction.
     public var higherIsBetter: Bool? { base.higherIsBetter }
+    /// The wrapped metric's batch invariance.
     public var isBatchInvariant: Bool { base.isBatchInvariant }
 
     /// Feeds copy `i` output `i` of every argument.

@@ -28,14 +28,19 @@ public final class MultitaskWrapper: Metric, ComputeRecording {
     public let inputNames: [String]
     /// `task/argument` for every optional argument.
     public let optionalInputNames: [String]
+    /// The states laid out as described above, the update count and the cached value.
     public var storage: MetricStorage {
         didSet { if storage.justComputed(since: oldValue) { recordComputed(storage.cachedValue, in: &storage.state) } }
     }
     /// The task metrics, by task name (definitions; their own states are not used).
     public let tasks: OrderedDictionary<String, any Metric>
+    /// Prepended to every task's result key.
     public let prefix: String
+    /// Appended to every task's result key.
     public let postfix: String
+    /// True when any task needs the full-state `forward`.
     public let fullStateUpdate: Bool
+    /// True when every task is batch invariant.
     public let isBatchInvariant: Bool
     private let layout: ComposedStates
 

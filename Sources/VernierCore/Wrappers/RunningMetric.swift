@@ -26,6 +26,7 @@ public final class RunningMetric: Metric {
     public let name = "running"
     /// `window` and the wrapped metric's identity (`metric`).
     public let options: MetricOptions
+    /// The states laid out as described above, the update count and the cached value.
     public var storage: MetricStorage
     /// The wrapped metric (a definition; its own states are not used).
     public let base: any Metric
@@ -52,12 +53,16 @@ public final class RunningMetric: Metric {
         storage = MetricStorage(layout.specs + [StateSpec("seen", .zeros([], dtype: .int64), .max)])
     }
 
+    /// The wrapped metric's arguments.
     public var inputNames: [String] { base.inputNames }
+    /// The wrapped metric's optional arguments.
     public var optionalInputNames: [String] { base.optionalInputNames }
+    /// The wrapped metric's direction.
     public var higherIsBetter: Bool? { base.higherIsBetter }
     /// True: a batch's states go into one slot, which merging the batch's
     /// own (slot 0) states into the full states would not do.
     public var fullStateUpdate: Bool { true }
+    /// False: the window depends on where batches begin and end.
     public var isBatchInvariant: Bool { false }
 
     /// Replaces the oldest slot with this batch's states.
