@@ -240,3 +240,50 @@ struct CollectionTests {
         #expect(throws: MetricError.self) { try collection.compute() }
     }
 }
+
+/// The examples of Docs/Collections.md, verbatim, with their values checked.
+@Suite("Docs/Collections.md: collections")
+struct CollectionDocExamples {
+    @Test func quickStart() throws {
+        let metrics = try MetricCollection(["acc": try MulticlassAccuracy(numClasses: 3),
+                                            "acc_micro": try MulticlassAccuracy(numClasses: 3, average: .micro),
+                                            "mse": try MeanSquaredError()],
+                                           prefix: "val_")
+        try metrics.update(preds: Tensor([0, 1, 2, 2] as [Int64]), target: Tensor([0, 1, 1, 2] as [Int64]))
+        let results = try metrics.compute()      // .dict: val_acc, val_acc_micro, val_mse
+        print(metrics.computeGroups)             // [["acc", "acc_micro"], ["mse"]]
+
+        #expect(metrics.computeGroups == [["acc", "acc_micro"], ["mse"]])
+        let v = numbers(results)
+        #expect(close(v["val_acc"], 2.5 / 3))          // recall per class [1, 1/2, 1]
+        #expect(v["val_acc_micro"] == 0.75)             // 3 of 4 correct
+        #expect(v["val_mse"] == 0.25)                   // squared differences [0, 0, 1, 0]
+    }
+
+    @Test func inputsPerMember() throws {
+        let stats = try MetricCollection(["mean": try MeanMetric(), "mse": try MeanSquaredError()])
+        try stats.update(["value": Tensor([1, 2, 4] as [Float]), "weight": Tensor([1, 1, 2] as [Float]),
+                          "preds": Tensor([2] as [Float]), "target": Tensor([0] as [Float])])
+        // mean: (1 + 2 + 2 * 4) / 4 = 2.75; mse: 4
+
+        #expect(numbers(try stats.compute()) == ["mean": 2.75, "mse": 4])
+    }
+
+    @Test func mergeAndCheckpoint() throws {
+        func makeMetrics() throws -> MetricCollection {
+            try MetricCollection([try MeanSquaredError(), try MeanAbsoluteError()], postfix: "_epoch")
+        }
+        let rank0 = try makeMetrics(), rank1 = try makeMetrics()
+        try rank0.update(preds: Tensor([1] as [Float]), target: Tensor([0] as [Float]))
+        try rank1.update(preds: Tensor([3] as [Float]), target: Tensor([0] as [Float]))
+        try rank0.merge(rank1)                   // mean_squared_error_epoch 5, mean_absolute_error_epoch 2
+
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("metrics.safetensors")
+        try rank0.save(to: url)                  // the whole collection, one file
+        let restored = try makeMetrics()
+        try restored.load(from: url)
+
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(numbers(try restored.compute()) == ["mean_squared_error_epoch": 5, "mean_absolute_error_epoch": 2])
+    }
+}

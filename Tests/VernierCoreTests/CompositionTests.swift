@@ -121,3 +121,23 @@ struct CompositionTests {
         #expect(throws: MetricError.self) { try a.merge(c) }
     }
 }
+
+/// The examples of Docs/Collections.md, verbatim, with their values checked.
+@Suite("Docs/Collections.md: composition")
+struct CompositionDocExamples {
+    @Test func operators() throws {
+        let gap = abs(try MeanSquaredError() - MeanAbsoluteError())
+        let scaled = try MeanSquaredError() * 100
+        let maeIsLower = try MeanAbsoluteError() .< MeanSquaredError()
+        let atLeastOne = try CompositionalMetric(.binary(.maximum), .metric(try MeanSquaredError()), .number(1))
+        for m in [gap, scaled, maeIsLower, atLeastOne] {
+            try m.update(preds: Tensor([1, 3] as [Float]), target: Tensor([0, 0] as [Float]))
+        }
+        // MSE 5, MAE 2: gap 3, scaled 500, maeIsLower true, atLeastOne 5
+
+        #expect(try gap.compute().doubleValue == 3)
+        #expect(try scaled.compute().doubleValue == 500)
+        #expect(try maeIsLower.compute().tensor?.toArray(Bool.self) == [true])
+        #expect(try atLeastOne.compute().doubleValue == 5)
+    }
+}

@@ -438,3 +438,90 @@ struct TrackerTests {
         #expect(problems.isEmpty, "\(problems)")
     }
 }
+
+/// The examples of Docs/Collections.md, verbatim, with their values checked.
+@Suite("Docs/Collections.md: wrappers")
+struct WrapperDocExamples {
+    @Test func classwise() throws {
+        let preds = Tensor([0, 1, 2, 2] as [Int64]), target = Tensor([0, 1, 1, 2] as [Int64])
+        let perClass = try ClasswiseWrapper(try MulticlassAccuracy(numClasses: 3, average: .none),
+                                            labels: ["cat", "dog", "bird"], prefix: "acc_")
+        try perClass.update(preds: preds, target: target)
+        let v = try perClass.compute()           // acc_cat 1, acc_dog 0.5, acc_bird 1
+
+        #expect(numbers(v) == ["acc_cat": 1, "acc_dog": 0.5, "acc_bird": 1])
+    }
+
+    @Test func bootstrap() throws {
+        let boot = try BootStrapper(try MeanSquaredError(), numBootstraps: 20, quantiles: [0.05, 0.95],
+                                    sampling: .poisson, seed: 7)
+        try boot.update(preds: Tensor((0..<100).map { Float($0 % 7) }), target: Tensor([Float](repeating: 3, count: 100)))
+        let v = try boot.compute()               // mean, std, quantile [2]: a 90% interval
+
+        guard case .dict(let d) = v else { Issue.record("not a dict"); return }
+        #expect(Array(d.keys) == ["mean", "std", "quantile"])
+        // Squared differences of 0...6 from 3 average (9 + 4 + 1 + 0 + 1 + 4 + 9) / 7 = 4 over
+        // whole cycles; the resampled means spread around it, inside the interval.
+        let q = d["quantile"]!.tensor!.toDoubles(), mean = d["mean"]!.doubleValue!
+        #expect(q[0] < mean && mean < q[1] && Swift.abs(mean - 4) < 0.6)
+    }
+
+    @Test func tracker() throws {
+        let tracker = try MetricTracker(try MeanSquaredError())   // maximize: false, from higherIsBetter
+        for epochPreds: [Float] in [[2, 2], [1, 0], [1, 1]] {
+            try tracker.increment()
+            try tracker.update(preds: Tensor(epochPreds), target: Tensor([0, 0] as [Float]))
+        }
+        let best = try tracker.best()            // value 0.5 (epoch 1), step 1
+
+        #expect(best == TrackedBest(value: 0.5, step: 1))
+        #expect(try tracker.computeAll().map { $0.doubleValue! } == [4, 0.5, 1])
+    }
+
+    @Test func minMax() throws {
+        let mse = MinMaxMetric(try MeanSquaredError())
+        try mse.update(preds: Tensor([1] as [Float]), target: Tensor([0] as [Float]))
+        _ = try mse.compute()                    // raw 1, max 1, min 1
+        try mse.update(preds: Tensor([3] as [Float]), target: Tensor([0] as [Float]))
+        let v = try mse.compute()                // raw 5, max 5, min 1
+
+        #expect(numbers(v) == ["raw": 5, "max": 5, "min": 1])
+    }
+
+    @Test func multioutput() throws {
+        let perOutput = try MultioutputWrapper(try MeanAbsoluteError(), numOutputs: 2)
+        try perOutput.update(preds: Tensor([1, 2, 3, .nan] as [Float], shape: [2, 2]),
+                             target: Tensor([0, 0, 0, 0] as [Float], shape: [2, 2]))
+        let v = try perOutput.compute()          // [2, 2]: output 1 leaves out the NaN row
+
+        #expect(v.tensor?.toDoubles() == [2, 2])
+    }
+
+    @Test func multitask() throws {
+        let tasks = try MultitaskWrapper(["label": try BinaryAccuracy(), "depth": try MeanSquaredError()])
+        try tasks.update(["label/preds": Tensor([0.9, 0.2] as [Float]), "label/target": Tensor([1, 1] as [Float]),
+                          "depth/preds": Tensor([1.5] as [Float]), "depth/target": Tensor([1] as [Float])])
+        let v = try tasks.compute()              // label 0.5, depth 0.25
+
+        #expect(numbers(v) == ["label": 0.5, "depth": 0.25])
+    }
+
+    @Test func running() throws {
+        let recent = try RunningMetric(try SumMetric(), window: 2)
+        for x: Float in [1, 2, 3] { try recent.update(["value": Tensor([x])]) }
+        let v = try recent.compute()             // 2 + 3 = 5
+
+        #expect(v.doubleValue == 5)
+    }
+
+    @Test func inputTransformers() throws {
+        let binarized = MetricInputTransformer.binaryTarget(try BinaryAccuracy(), threshold: 0.5)
+        let doubled = MetricInputTransformer.lambda(try MeanSquaredError(), transformPreds: { $0 * 2 })
+        try binarized.update(preds: Tensor([0.9, 0.2] as [Float]), target: Tensor([0.7, 0.6] as [Float]))
+        try doubled.update(preds: Tensor([1, 2] as [Float]), target: Tensor([2, 5] as [Float]))
+        // binarized: target [1, 1], preds [1, 0] -> 0.5; doubled: preds [2, 4] -> (0 + 1) / 2 = 0.5
+
+        #expect(try binarized.compute().doubleValue == 0.5)
+        #expect(try doubled.compute().doubleValue == 0.5)
+    }
+}
