@@ -265,6 +265,13 @@ struct RunningTests {
         #expect(try m.compute().doubleValue == 12)                 // (6 + 10 + 20) / 3: [1, 2] left the window
     }
 
+    @Test func listStatesComeOutOldestFirst() throws {
+        let m = try RunningMetric(try CatMetric(), window: 2)
+        for x: Float in [1, 2, 3] { try m.update(["value": floats([x])]) }
+        // Slot 0 now holds 3 (it replaced 1), slot 1 holds 2: the window in update order is [2, 3].
+        #expect(try m.compute().tensor?.toDoubles() == [2, 3])
+    }
+
     @Test func fullStateMetricsAndEmptyWindowsAreRejected() throws {
         #expect(throws: MetricError.self) { try RunningMetric(try BootStrapper(try MeanSquaredError())) }
         #expect(throws: MetricError.self) { try RunningMetric(try SumMetric(), window: 0) }

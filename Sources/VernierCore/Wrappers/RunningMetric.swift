@@ -4,8 +4,8 @@ import VernierTensor
 /// (TorchMetrics' `Running`).
 ///
 /// Each update fills one of `window` slots, in turn, with the states of that
-/// batch alone; `compute` merges the filled slots with the wrapped metric's
-/// reductions and computes from them. `forward` returns the batch's own value.
+/// batch alone; `compute` merges the filled slots, oldest first, with the
+/// wrapped metric's reductions and computes from them. `forward` returns the batch's own value.
 ///
 /// States: slot `k`'s under `w<k>/`, then `seen` (int64, the number of
 /// updates, which picks the next slot; reduced by max). Merge and sync combine
@@ -78,9 +78,11 @@ public final class RunningMetric: Metric {
     ///
     /// - Throws: ``MetricError/noUpdates(metric:)`` when no slot is filled.
     public func computeValue(from state: MetricState) throws -> MetricValue {
-        let filled = min(Int(state["seen"].int64Element(at: 0)), window)
+        let seen = Int(state["seen"].int64Element(at: 0)), filled = min(seen, window)
         guard filled > 0 else { throw MetricError.noUpdates(metric: name) }
-        let slots = try (0..<filled).map { try layout.state(of: $0, in: state, metric: name) }
+        // Oldest slot first, so list (`cat`) states come out in update order.
+        let oldest = seen > window ? seen % window : 0
+        let slots = try (0..<filled).map { try layout.state(of: (oldest + $0) % window, in: state, metric: name) }
         return try base.computeValue(from: slots[0].merged(with: Array(slots.dropFirst()), metric: base.name))
     }
 }
