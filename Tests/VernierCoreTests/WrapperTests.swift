@@ -372,6 +372,13 @@ struct BootStrapperTests {
         guard case .dict(let ra) = rawA, case .dict(let rb) = rawB, case .dict(let merged) = try a.compute() else { return }
         let expected = zip(ra["raw"]!.tensor!.toDoubles(), rb["raw"]!.tensor!.toDoubles()).map { $0 + $1 }
         #expect(merged["raw"]?.tensor?.toDoubles() == expected)
+        // Ranks with their own seeds still merge; other options do not.
+        let otherSeed = try BootStrapper(try SumMetric(), numBootstraps: 3, raw: true, seed: 6)
+        try otherSeed.update(second)
+        try a.merge(otherSeed)
+        let moreCopies = try BootStrapper(try SumMetric(), numBootstraps: 4, raw: true, seed: 5)
+        try moreCopies.update(second)
+        #expect(throws: MetricError.self) { try a.merge(moreCopies) }
     }
 
     @Test func badConfigurationsAndRaggedBatchesAreErrors() throws {

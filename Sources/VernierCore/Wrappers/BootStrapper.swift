@@ -27,7 +27,9 @@ public enum BootstrapSampling: String, Sendable, CaseIterable {
 /// same seed and batches give the same result, a rejected batch consumes
 /// nothing, and a restored checkpoint continues the same streams. In a
 /// distributed run give each rank its own seed, or the ranks resample
-/// their rows with the same pattern.
+/// their rows with the same pattern; the seed is not part of the options,
+/// so such instances merge, and a checkpoint loads whatever the seed (the
+/// loading instance continues with its own).
 ///
 /// States: copy `b`'s under `b<b>/`, then `rng_step` (int64, summed). Merge,
 /// checkpoints and sync combine copy `b` with copy `b`: each copy stays a
@@ -47,7 +49,8 @@ public enum BootstrapSampling: String, Sendable, CaseIterable {
 public final class BootStrapper: Metric {
     /// `bootstrapper`.
     public let name = "bootstrapper"
-    /// TorchMetrics' argument names, `seed`, and the wrapped metric's identity (`metric`).
+    /// TorchMetrics' argument names and the wrapped metric's identity
+    /// (`metric`). Not the seed: ranks with different seeds must merge.
     public let options: MetricOptions
     /// The states laid out as described above, the update count and the cached value.
     public var storage: MetricStorage
@@ -97,7 +100,7 @@ public final class BootStrapper: Metric {
         options = MetricOptions([
             "num_bootstraps": .int(numBootstraps), "mean": .bool(mean), "std": .bool(std),
             "quantile": .list(quantiles.map { .double($0) }), "raw": .bool(raw),
-            "sampling_strategy": .string(sampling.rawValue), "seed": .string(String(seed)), "metric": base.identity,
+            "sampling_strategy": .string(sampling.rawValue), "metric": base.identity,
         ])
         storage = MetricStorage(layout.specs + [StateSpec("rng_step", .zeros([], dtype: .int64), .sum)])
     }
