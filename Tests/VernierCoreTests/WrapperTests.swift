@@ -109,6 +109,25 @@ struct MinMaxTests {
         #expect(v == ["raw": 2, "max": 4, "min": 2, "mae": 1])
     }
 
+    @Test func recordsThroughOtherContainers() throws {
+        let multitask = try MultitaskWrapper(["t": MinMaxMetric(try MeanSquaredError())])
+        let transformed = MetricInputTransformer.lambda(MinMaxMetric(try MeanSquaredError()), transformPreds: { $0 * 2 })
+        let tracker = try MetricTracker(MinMaxMetric(try MeanSquaredError()))
+        try tracker.increment()
+        // Squared errors: first batch [4] (MSE 4), then [4, 0] (MSE 2); the transformer doubles preds 1 -> 2.
+        try multitask.update(["t/preds": floats([2]), "t/target": floats([0])])
+        try transformed.update(preds: floats([1]), target: floats([0]))
+        try tracker.update(mse([2]))
+        for m in [multitask, transformed, tracker] as [any Metric] { _ = try m.compute() }
+        try multitask.update(["t/preds": floats([0]), "t/target": floats([0])])
+        try transformed.update(preds: floats([0]), target: floats([0]))
+        try tracker.update(mse([0]))
+        guard case .dict(let d) = try multitask.compute(), let t = d["t"] else { Issue.record("no task entry"); return }
+        #expect(numbers(t) == ["raw": 2, "max": 4, "min": 2])
+        #expect(numbers(try transformed.compute()) == ["raw": 2, "max": 4, "min": 2])
+        #expect(numbers(try tracker.compute()) == ["raw": 2, "max": 4, "min": 2])
+    }
+
     @Test func nonScalarValuesAreErrors() throws {
         let m = MinMaxMetric(try MeanSquaredError(numOutputs: 2))
         try m.update(preds: floats([1, 2], [1, 2]), target: floats([0, 0], [1, 2]))
