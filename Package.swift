@@ -31,6 +31,7 @@ let package = Package(
         .testTarget(name: "VernierTensorTests", dependencies: ["VernierTensor"]),
         .testTarget(name: "VernierCoreTests", dependencies: ["VernierTestSupport"]),
         .testTarget(name: "VernierMetricsTests", dependencies: ["VernierTestSupport"]),
+        .testTarget(name: "VernierDistributedTests", dependencies: ["VernierCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
