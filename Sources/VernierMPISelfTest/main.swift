@@ -11,6 +11,8 @@
 //   mismatch          rank 1 builds a metric with other options: every rank
 //                     must get the layout error, and the backend stays usable
 //   hang              the last rank never syncs: the others time out and abort
+//   hang-throw        the same with TimeoutAction.throwError: the others get
+//                     the error, find the backend broken, and exit with status 2
 //   exit              the last rank exits abruptly before syncing (a crash)
 //   bench             DistributedBenchmark over MPI (rank 0 prints)
 //   bench-in-process K  the same over K in-process ranks (no mpirun needed)
@@ -185,11 +187,11 @@ func runMismatch(_ deadline: Double) throws {
 }
 
 func runFault(_ mode: String, _ deadline: Double) throws {
-    let backend = try MPIBackend()
+    let backend = try MPIBackend(configuration: .init(timeoutAction: mode == "hang-throw" ? .throwError : .abort(exitCode: 124)))
     let m = try MetricRegistry.builtins().make(spec: "sum")
     try m.update(["value": Tensor([Double(backend.rank)])])
     if backend.rank == backend.worldSize - 1 {
-        if mode == "hang" {
+        if mode.hasPrefix("hang") {
             FileHandle.standardError.write(Data("rank \(backend.rank): hanging instead of syncing\n".utf8))
             Thread.sleep(forTimeInterval: 3600)
         } else {
@@ -197,7 +199,23 @@ func runFault(_ mode: String, _ deadline: Double) throws {
             _exit(3)
         }
     }
-    try m.sync(over: backend, deadline: .seconds(deadline))
+    do {
+        try m.sync(over: backend, deadline: .seconds(deadline))
+    } catch let error as BackendError {
+        guard case .timeout = error, mode == "hang-throw" else { throw error }
+        try require(!m.isSynced && m.updateCount == 1, "rank \(backend.rank): the failed sync changed the metric")
+        let start = ContinuousClock.now
+        do {
+            try backend.barrier(label: "after the timeout", deadline: .seconds(deadline))
+            throw SelfTestFailure(description: "rank \(backend.rank): a broken backend ran a barrier")
+        } catch BackendError.broken {
+            try require(ContinuousClock.now - start < .seconds(1), "rank \(backend.rank): the broken backend did not fail at once")
+        }
+        // Exiting without MPI_Finalize (the request is abandoned) makes
+        // mpirun end the job, including the hung rank.
+        FileHandle.standardError.write(Data("vernier: \(error)\nrank \(backend.rank): backend broken as expected; exiting with status 2\n".utf8))
+        exit(2)
+    }
     throw SelfTestFailure(description: "rank \(backend.rank): sync completed although rank \(backend.worldSize - 1) never took part")
 }
 
@@ -214,7 +232,7 @@ do {
     switch mode {
     case "sync": try runSync(deadline)
     case "mismatch": try runMismatch(deadline)
-    case "hang", "exit": try runFault(mode, deadline)
+    case "hang", "hang-throw", "exit": try runFault(mode, deadline)
     case "bench":
         let backend = try MPIBackend()
         let results = try DistributedBenchmark.run(backend: backend)
@@ -224,7 +242,7 @@ do {
         let results = InProcessBackend.run(worldSize: k) { b in try DistributedBenchmark.run(backend: b) }
         printBenchmark(try results[0].get())
     default:
-        throw SelfTestFailure(description: "unknown mode '\(mode)' (sync, mismatch, hang, exit, bench, bench-in-process K)")
+        throw SelfTestFailure(description: "unknown mode '\(mode)' (sync, mismatch, hang, hang-throw, exit, bench, bench-in-process K)")
     }
 } catch {
     FileHandle.standardError.write(Data("vernier-mpi-selftest: FAILED: \(error)\n".utf8))

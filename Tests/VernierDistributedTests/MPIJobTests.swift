@@ -95,6 +95,16 @@ struct MPIJobTests {
         #expect(job.elapsed < .seconds(25), "\(job)")
     }
 
+    @Test func withThrowErrorTheOthersGetTheTimeoutAndABrokenBackend() throws {
+        let job = try MPIJob.run(["hang-throw", "--timeout", "2"], limit: .seconds(60))
+        #expect(job.status == 2, "\(job)")
+        for r in 0..<3 {
+            #expect(job.stderr.contains("vernier: rank \(r): allGather of metric 'sum', state layout check timed out after 2 s"), "\(job)")
+            #expect(job.stderr.contains("rank \(r): backend broken as expected"), "\(job)")
+        }
+        #expect(job.elapsed >= .seconds(2) && job.elapsed < .seconds(25), "\(job)")
+    }
+
     @Test func crashedRankEndsTheJobWithAClearErrorBeforeTheDeadline() throws {
         let job = try MPIJob.run(["exit", "--timeout", "60"], limit: .seconds(90))
         #expect(job.status == 3, "\(job)")
