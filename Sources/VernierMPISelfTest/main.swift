@@ -214,6 +214,9 @@ func runFault(_ mode: String, _ deadline: Double) throws {
         // Exiting without MPI_Finalize (the request is abandoned) makes
         // mpirun end the job, including the hung rank.
         FileHandle.standardError.write(Data("vernier: \(error)\nrank \(backend.rank): backend broken as expected; exiting with status 2\n".utf8))
+        // The other waiting ranks time out within moments: give them time to
+        // report before this exit makes mpirun end the job.
+        Thread.sleep(forTimeInterval: 0.5)
         exit(2)
     }
     throw SelfTestFailure(description: "rank \(backend.rank): sync completed although rank \(backend.worldSize - 1) never took part")

@@ -34,10 +34,14 @@ public struct Deadline: Sendable, CustomStringConvertible {
     public var description: String { Deadline.format(timeout) }
 
     /// `1.25 s` style text of a duration.
-    static func format(_ d: Duration) -> String {
-        let (s, attos) = d.components
-        let seconds = Double(s) + Double(attos) / 1e18
-        return String(format: "%.3g s", seconds)
+    static func format(_ d: Duration) -> String { String(format: "%.3g s", d.seconds) }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double {
+        let (s, attos) = components
+        return Double(s) + Double(attos) / 1e18
     }
 }
 

@@ -127,8 +127,7 @@ public final class InProcessGroup: @unchecked Sendable {
                 throw BackendError.timeout(operation: call.operation, label: call.label, rank: rank, worldSize: worldSize,
                                            timeout: deadline.description, detail: detail)
             }
-            let seconds = Double(deadline.remaining.components.seconds) + Double(deadline.remaining.components.attoseconds) / 1e18
-            _ = condition.wait(until: Date(timeIntervalSinceNow: Swift.max(0, seconds)))
+            _ = condition.wait(until: Date(timeIntervalSinceNow: Swift.max(0, deadline.remaining.seconds)))
         }
     }
 
