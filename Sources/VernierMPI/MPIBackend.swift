@@ -48,6 +48,9 @@ public final class MPIBackend: Backend, @unchecked Sendable {
         /// default `Int32.max`. Smaller values only serve to test the chunking.
         public var maxElementsPerCall: Int
 
+        /// A configuration; the defaults abort on a timeout and use MPI's largest counts.
+        ///
+        /// - Precondition: `1 <= maxElementsPerCall <= Int32.max`.
         public init(timeoutAction: TimeoutAction = .abort(exitCode: 124), maxElementsPerCall: Int = Int(Int32.max)) {
             precondition(maxElementsPerCall >= 1 && maxElementsPerCall <= Int(Int32.max), "maxElementsPerCall must be in 1...Int32.max")
             self.timeoutAction = timeoutAction
@@ -55,9 +58,13 @@ public final class MPIBackend: Backend, @unchecked Sendable {
         }
     }
 
+    /// This process's rank in `MPI_COMM_WORLD`.
     public let rank: Int
+    /// The number of processes in `MPI_COMM_WORLD`.
     public let worldSize: Int
+    /// `"mpi"`.
     public let name = "mpi"
+    /// How timeouts and large collectives are handled.
     public let configuration: Configuration
 
     /// The private communicator (null until setup completes).
@@ -176,6 +183,7 @@ public final class MPIBackend: Backend, @unchecked Sendable {
         }
     }
 
+    /// `MPI_Ibarrier`, polled until every rank has arrived or the deadline passes.
     public func barrier(label: String, deadline: Deadline) throws {
         try lock.withLock {
             try checkUsable("barrier", label)

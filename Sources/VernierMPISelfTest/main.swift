@@ -95,13 +95,6 @@ func makeMetrics() throws -> [any Metric] {
     return try specs.map { try registry.make(spec: $0) } + [RankStampMetric()]
 }
 
-func canonical(_ v: StateValue) -> Tensor? {
-    switch v {
-    case .tensor(let t): return t
-    case .list(let items): return items.isEmpty ? nil : try? Tensor.concatenate(items, axis: 0)
-    }
-}
-
 func identical(_ a: MetricValue, _ b: MetricValue) -> Bool {
     switch (a, b) {
     case let (.tensor(x), .tensor(y)): return x.isIdentical(to: y)
@@ -129,7 +122,7 @@ func checkSync(_ backend: MPIBackend, rows n: Int, deadline: Double) throws -> I
         let what = "\(metric.name), \(n) rows, rank \(backend.rank) of \(k)"
         for (i, (got, want)) in zip(metric.state.values, reference[0].state.values).enumerated() {
             let same: Bool
-            switch (canonical(got), canonical(want)) {
+            switch (got.tensorValue, want.tensorValue) {
             case (nil, nil): same = true
             case let (x?, y?): same = x.isIdentical(to: y)
             default: same = false

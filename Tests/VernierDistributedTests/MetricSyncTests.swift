@@ -25,6 +25,7 @@ struct MetricSyncTests {
         "extremes": { TestMetrics.extremes() },
         "row_digits": { TestMetrics.rowDigits() },
         "last_batch_mean": { TestMetrics.lastBatchMean() },
+        "two_lists": { TestMetrics.twoLists() },
     ]
 
     static func data(for metric: String, rows n: Int) -> Tensor {
@@ -64,7 +65,7 @@ struct MetricSyncTests {
         return parts[0]
     }
 
-    @Test(arguments: ["mean_of_sum", "rows", "extremes", "row_digits", "last_batch_mean"], [1, 2, 3, 4])
+    @Test(arguments: ["mean_of_sum", "rows", "extremes", "row_digits", "last_batch_mean", "two_lists"], [1, 2, 3, 4])
     func syncEqualsMergeInRankOrder(_ metric: String, ranks k: Int) throws {
         for n in [0, 2, 23] {
             let data = Self.data(for: metric, rows: n)
@@ -77,6 +78,25 @@ struct MetricSyncTests {
                 let share = TestData.share(rank, of: n, ranks: k).count
                 #expect(o.localCountAfterUnsync == (share + 4) / 5)
             }
+        }
+    }
+
+    @Test func catStatesWithItemsOnDifferentRanks() throws {
+        // 23 rows over 4 ranks: shares 0..<5, 5..<11, 11..<17, 17..<23; batches
+        // start at rows 0 | 5, 10 | 11, 16 | 17, 22, and the batches starting at rows 0 and 16 are marked.
+        let outcomes = try Self.runSynced("two_lists", ranks: 4, data: TestData.pairs(23)).map { try $0.get() }
+        let locallyMarked = outcomes.map { o -> Int in
+            guard case .list(let items) = o.localStatesAfterUnsync[2] else { return -1 }
+            return items.count
+        }
+        #expect(locallyMarked == [1, 0, 1, 0])
+        for o in outcomes {
+            // The marked batches' first column, truncated to int64: rank 0's batch is
+            // rows 0..<5, ((3i) mod 5) - 1.5 = -1.5, 1.5, -0.5, 2.5, 0.5; rank 2's
+            // batch at row 16 is that row alone, ((3 * 16) mod 5) - 1.5 = 1.5.
+            #expect(o.syncedStates[2].tensorValue?.toArray(Int64.self) == [-1, 1, 0, 2, 0, 1])
+            #expect(o.syncedStates[0].tensorValue?.shape == [23, 2])
+            #expect(o.syncedStates[1].tensorValue?.int64Element(at: 0) == 7)   // 1 + 2 + 2 + 2 batches
         }
     }
 

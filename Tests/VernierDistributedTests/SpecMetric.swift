@@ -81,6 +81,28 @@ enum TestMetrics {
             value: { s in .list([.tensor(s["lo"]), .tensor(s["hi"]), .tensor(s["n"]), .tensor(s["negative"])]) })
     }
 
+    /// Two `cat` states around a `sum` state: every batch goes into `all`
+    /// (float32 rows); a batch whose first row has 0 in the second column
+    /// (rows 0, 4, 8, ... of ``TestData/pairs(_:)``) also goes into `marked`
+    /// (its first column as int64). With batches of 5 rows, 23 rows over 4
+    /// ranks leave ranks 1 and 3 with items in `all` and none in `marked`.
+    /// Depends on batch boundaries, so it is only compared with merging the
+    /// ranks, not with one process.
+    static func twoLists() -> SpecMetric {
+        SpecMetric(
+            "two_lists",
+            specs: [StateSpec(list: "all"), StateSpec("batches", .zeros([], dtype: .int64), .sum), StateSpec(list: "marked")],
+            fold: { s, p in
+                s.append("all", p)
+                s["batches"] = s["batches"] + Tensor.scalar(Int64(1))
+                if p.element(at: 1) == 0 { s.append("marked", try p.slice(axis: 1, start: 0, end: 1).cast(.int64)) }
+            },
+            value: { s in
+                .list([.tensor(s.concatenated("all") ?? .zeros([0, 2])), .tensor(s["batches"]),
+                       .tensor(s.concatenated("marked") ?? .zeros([0, 1], dtype: .int64))])
+            })
+    }
+
     /// A custom reducer that depends on rank order: `t0 * 10^(k-1) + t1 * 10^(k-2) + ... + t(k-1)`
     /// (Horner), over an int64 state holding how many rows a rank saw.
     static let digits = CustomReduction(name: "digits") { ts in
@@ -141,16 +163,9 @@ enum Compare {
         }
     }
 
-    static func canonical(_ v: StateValue) -> Tensor? {
-        switch v {
-        case .tensor(let t): return t
-        case .list(let items): return items.isEmpty ? nil : try! Tensor.concatenate(items, axis: 0)
-        }
-    }
-
     static func identical(_ a: [StateValue], _ b: [StateValue]) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { x, y in
-            switch (canonical(x), canonical(y)) {
+            switch (x.tensorValue, y.tensorValue) {
             case (nil, nil): return true
             case let (s?, t?): return s.isIdentical(to: t)
             default: return false

@@ -18,6 +18,7 @@ public enum BackendError: Error, CustomStringConvertible, Sendable {
     /// A setting (environment variable, option) is malformed.
     case invalidConfiguration(String)
 
+    /// The message: rank, operation, label, and what went wrong.
     public var description: String {
         func at(_ op: String, _ label: String, _ rank: Int) -> String {
             "rank \(rank): \(op)" + (label.isEmpty ? "" : " of \(label)")

@@ -26,6 +26,7 @@ public enum DistributedBenchmark {
         public let detail: String
         /// The backend's ``Backend/name``.
         public let backend: String
+        /// The number of ranks.
         public let worldSize: Int
         /// The median over repetitions of the slowest rank's seconds.
         public let medianSeconds: Double

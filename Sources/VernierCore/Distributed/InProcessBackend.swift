@@ -177,8 +177,11 @@ extension AllReduceOp {
 public final class InProcessBackend: Backend {
     /// The group this rank belongs to.
     public let group: InProcessGroup
+    /// This thread's rank in ``group``.
     public let rank: Int
+    /// The group's ``InProcessGroup/worldSize``.
     public var worldSize: Int { group.worldSize }
+    /// `"in-process"`.
     public let name = "in-process"
 
     init(group: InProcessGroup, rank: Int) {
@@ -193,10 +196,12 @@ public final class InProcessBackend: Backend {
         try group.allReduce(rank: rank, &tensor, op, label: label, deadline: deadline)
     }
 
+    /// Joins the ranks' tensors in rank order (checking dtype and element shape).
     public func allGather(_ tensor: Tensor, label: String, deadline: Deadline) throws -> GatheredTensor {
         try group.allGather(rank: rank, tensor, label: label, deadline: deadline)
     }
 
+    /// Returns once every rank of the group has arrived.
     public func barrier(label: String, deadline: Deadline) throws {
         try group.barrier(rank: rank, label: label, deadline: deadline)
     }

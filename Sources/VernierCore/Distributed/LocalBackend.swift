@@ -7,8 +7,11 @@ import VernierTensor
 /// arguments are still rejected, so code tested locally fails the same way
 /// it would on several ranks.
 public final class LocalBackend: Backend {
+    /// Always 0.
     public let rank = 0
+    /// Always 1.
     public let worldSize = 1
+    /// `"local"`.
     public let name = "local"
 
     /// A single-rank backend.

@@ -16,7 +16,7 @@ extension Metric {
     /// the unweighted mean over ranks, `custom` by gathering every rank's
     /// tensor and applying the reducer to them in rank order. The update
     /// count becomes the sum over ranks. Collectives follow the declaration
-    /// order, so every rank issues the same ones (see `StateSynchronizer`).
+    /// order, so every rank issues the same ones (Docs/Distributed.md lists them).
     ///
     /// Every rank must call `sync` for the same metrics in the same order,
     /// including ranks that saw no data. Before reducing, the ranks compare a

@@ -25,11 +25,14 @@ struct StateSynchronizer {
     let state: MetricState
     let updateCount: Int
     let fingerprint: Int64
+    /// The positions of the `cat` states, in declaration order.
+    let catIndices: [Int]
 
     init(metric: String, options: MetricOptions, state: MetricState, updateCount: Int) {
         self.metric = metric
         self.state = state
         self.updateCount = updateCount
+        self.catIndices = state.specs.indices.filter { if case .cat = state.specs[$0].reduction { return true }; return false }
         self.fingerprint = StateSynchronizer.fingerprint(metric: metric, options: options, layout: state.layoutSignature)
     }
 
@@ -56,12 +59,13 @@ struct StateSynchronizer {
         for bucket in buckets { try reduce(bucket, into: &values, backend: backend, deadline: deadline) }
 
         var gathered: [Int: GatheredTensor] = [:]
+        var k = 0
         for (i, spec) in state.specs.enumerated() {
             switch spec.reduction {
             case .sum, .min, .max:
                 continue
             case .cat:
-                let k = catIndices.firstIndex(of: i)!
+                defer { k += 1 }
                 guard let element = elements[k] else { continue }
                 let rows = catRows[k].tensor ?? Tensor.zeros([0] + element.shape, dtype: element.dtype)
                 gathered[i] = try backend.allGather(rows, label: label(spec), deadline: deadline)
@@ -100,10 +104,6 @@ struct StateSynchronizer {
         case invalid(String)
 
         var tensor: Tensor? { if case .rows(let t) = self { return t }; return nil }
-    }
-
-    var catIndices: [Int] {
-        state.specs.indices.filter { if case .cat = state.specs[$0].reduction { return true }; return false }
     }
 
     /// The list's items concatenated along axis 0; zero-dimensional items
