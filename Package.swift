@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Vernier", dependencies: ["VernierTensor", "VernierCore", "VernierMetrics"]),
         .executableTarget(
             name: "VernierCLI",
-            dependencies: ["Vernier", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Vernier", "VernierMPI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .target(name: "VernierMPI", dependencies: ["VernierCore", "CMPI"]),
@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "VernierTensorTests", dependencies: ["VernierTensor"]),
         .testTarget(name: "VernierCoreTests", dependencies: ["VernierTestSupport"]),
         .testTarget(name: "VernierMetricsTests", dependencies: ["VernierTestSupport"]),
-        .testTarget(name: "VernierDistributedTests", dependencies: ["VernierCore"]),
+        .testTarget(name: "VernierDistributedTests", dependencies: ["VernierCore", "VernierTensor"]),
     ],
     swiftLanguageModes: [.v6]
 )

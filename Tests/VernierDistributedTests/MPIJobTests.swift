@@ -22,13 +22,18 @@ struct MPIJob: CustomStringConvertible {
     /// build every product).
     static func selftest() throws -> URL {
         if let p = ProcessInfo.processInfo.environment["VERNIER_MPI_SELFTEST"] { return URL(fileURLWithPath: p) }
+        return try product("vernier-mpi-selftest")
+    }
+
+    /// An executable product SwiftPM built next to this test binary.
+    static func product(_ name: String) throws -> URL {
         let testBinary = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
         var dir = testBinary.deletingLastPathComponent()
         // On macOS the runner sits inside an .xctest bundle: climb out of it.
         while dir.path.contains(".xctest") { dir = dir.deletingLastPathComponent() }
-        let candidate = dir.appendingPathComponent("vernier-mpi-selftest")
+        let candidate = dir.appendingPathComponent(name)
         guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
-            throw SetupError(description: "vernier-mpi-selftest is not at \(candidate.path): build it (swift build --product vernier-mpi-selftest) or set VERNIER_MPI_SELFTEST")
+            throw SetupError(description: "\(name) is not at \(candidate.path): build it (swift build --product \(name))")
         }
         return candidate
     }
@@ -39,11 +44,11 @@ struct MPIJob: CustomStringConvertible {
 
     /// Runs the self-test on `ranks` ranks; kills the job after `limit` (a
     /// test must never hang, whatever the code under test does).
-    static func run(_ arguments: [String], ranks: Int = 4, limit: Duration = .seconds(120)) throws -> MPIJob {
+    static func run(_ arguments: [String], ranks: Int = 4, limit: Duration = .seconds(120), program: URL? = nil) throws -> MPIJob {
         let process = Process()
         guard let mpirun else { throw SetupError(description: "mpirun is not on the PATH") }
         process.executableURL = mpirun
-        process.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", String(ranks), try selftest().path] + arguments
+        process.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", String(ranks), try (program ?? selftest()).path] + arguments
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vernier-mpi-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
