@@ -107,7 +107,7 @@ extension Tensor {
                     work.keys[k] = src[base + k * inner].sortKey ^ flip
                     work.perm[k] = UInt32(truncatingIfNeeded: k)
                 }
-                let perm = work.sort(n)
+                let perm = work.sort(n, parallel: lanes == 1)
                 if let valuesOut {
                     for k in 0..<n { valuesOut[base + k * inner] = src[base + Int(perm[k]) * inner] }
                 }
