@@ -38,6 +38,7 @@ let package = Package(
         .testTarget(name: "VernierCoreTests", dependencies: ["VernierTestSupport"]),
         .testTarget(name: "VernierMetricsTests", dependencies: ["VernierTestSupport"]),
         .testTarget(name: "VernierDistributedTests", dependencies: ["VernierCore", "VernierTensor"]),
+        .testTarget(name: "VernierCLITests", dependencies: ["VernierTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -180,6 +180,14 @@ public final class MetricCollection: Metric, ComputeRecording {
         return .dict(out)
     }
 
+    /// Each member's value under its member name, not flattened (``compute()``
+    /// flattens dictionary-valued members like TorchMetrics). Cached like `compute`.
+    public func memberResults() throws -> OrderedDictionary<String, MetricValue> {
+        guard updateCount > 0 else { throw MetricError.noUpdates(metric: name) }
+        let values = try memberValues(from: state)
+        return OrderedDictionary(uniqueKeysWithValues: zip(members.keys, values))
+    }
+
     /// Each member's own value for `state`, in member order.
     func memberValues(from state: MetricState) throws -> [MetricValue] {
         let groupStates = try groups.indices.map { try layout.state(of: $0, in: state, metric: name) }
