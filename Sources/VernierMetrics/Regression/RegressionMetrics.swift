@@ -4,5 +4,8 @@ import VernierCore
 public enum RegressionMetrics {
     public static let descriptors: [MetricDescriptor] = [
         MeanSquaredError.descriptor, MeanAbsoluteError.descriptor,
+        MeanAbsolutePercentageError.descriptor, SymmetricMeanAbsolutePercentageError.descriptor,
+        WeightedMeanAbsolutePercentageError.descriptor, MeanSquaredLogError.descriptor, LogCoshError.descriptor,
+        MinkowskiDistance.descriptor, TweedieDevianceScore.descriptor,
     ]
 }
