@@ -108,11 +108,151 @@ struct RegressionTests {
         #expect(try scalar("log_cosh_error", [pair([1], [.nan])]).isNaN)
     }
 
+    // MARK: Correlation and variance scores
+
+    @Test func pearsonAndConcordance() throws {
+        // Centred x = (-1, 0, 1), y = (-1, 1, 0): Σxy = 1, Σx² = Σy² = 2, r = 0.5.
+        let b = pair([1, 2, 3], [1, 3, 2])
+        #expect(abs(try scalar("pearson_corrcoef", [b]) - 0.5) < 1e-6)
+        // Sample variances 1 and 1, equal means: ρc = 2 · 0.5 · 1 · 1 / 2.
+        #expect(abs(try scalar("concordance_corrcoef", [b]) - 0.5) < 1e-6)
+        // Shifting y by 1 keeps r but adds (x̄ - ȳ)² = 1 to the denominator.
+        #expect(abs(try scalar("concordance_corrcoef", [pair([1, 2, 3], [2, 4, 3])]) - 1.0 / 3) < 1e-6)
+    }
+
+    @Test func pearsonDegenerateInputsAreNaN() throws {
+        #expect(try scalar("pearson_corrcoef", [pair([1, 2, 3], [5, 5, 5])]).isNaN)
+        #expect(try scalar("pearson_corrcoef", [pair([1], [2])]).isNaN)
+        #expect(try scalar("concordance_corrcoef", [pair([4, 4], [1, 2])]).isNaN)
+    }
+
+    @Test func pearsonStreamsMergesAndValidates() throws {
+        let batches = [pair([1, 2, 3], [1, 3, 2]), pair([4], [7]), pair([0, 9], [1, 2])]
+        for name in ["pearson_corrcoef", "concordance_corrcoef"] {
+            #expect(try checker(name).checkAll(batches).isEmpty)
+            try expectRejects(name, [pair([1, 2], [1]), MetricInputs(preds: Tensor([1, 2] as [Int64]), target: Tensor([1, 2] as [Int64]))],
+                              after: batches)
+            try expectRejects(name, [pair([1, 2], [1, 2])], after: [], options: ["num_outputs": .int(2)])
+        }
+        let two = try #require(try value("pearson_corrcoef", [pair([1, 1, 2, 3, 3, 2], [1, 3, 2, 1, 3, 2], shape: [3, 2])],
+                                        options: ["num_outputs": .int(2)]).tensor)
+        // Column 0: x = (1, 2, 3), y = (1, 2, 3) → 1; column 1: x = (1, 3, 2), y = (3, 1, 2) → -1.
+        #expect(two.shape == [2] && abs(two.element(at: 0) - 1) < 1e-6 && abs(two.element(at: 1) + 1) < 1e-6)
+    }
+
+    /// Ten million float32 samples around 1e6 (std ≈ 1), in ten batches and
+    /// merged from two instances: the correlation must match a two-pass
+    /// float64 computation on the same values (a naive Σx² - n·x̄² loses
+    /// every digit here).
+    @Test func pearsonKeepsItsDigitsFarFromZero() throws {
+        var rng = SplitMix64(seed: 7)
+        let n = 10_000_000
+        var xs = [Float](repeating: 0, count: n), ys = xs
+        for i in 0..<n {
+            let a = rng.nextNormal(), b = rng.nextNormal()
+            xs[i] = Float(1e6 + a)
+            ys[i] = Float(1e6 + 0.6 * a + 0.8 * b)
+        }
+        let mx = xs.reduce(0.0) { $0 + Double($1) } / Double(n), my = ys.reduce(0.0) { $0 + Double($1) } / Double(n)
+        var sxx = 0.0, syy = 0.0, sxy = 0.0
+        for i in 0..<n {
+            let dx = Double(xs[i]) - mx, dy = Double(ys[i]) - my
+            sxx += dx * dx; syy += dy * dy; sxy += dx * dy
+        }
+        let reference = sxy / (sxx * syy).squareRoot()
+        let first = try PearsonCorrCoef(), second = try PearsonCorrCoef()
+        for k in 0..<10 {
+            let r = (k * n / 10)..<((k + 1) * n / 10)
+            try (k < 4 ? first : second).update(preds: Tensor(Array(xs[r])), target: Tensor(Array(ys[r])))
+        }
+        try first.merge(second)
+        let moments = PairMomentsProbe.summary(first.state)
+        #expect(abs(moments.meanX - mx) < 1e-9 * mx)
+        #expect(abs(moments.m2X - sxx) < 1e-9 * sxx)
+        #expect(abs(moments.cXY - sxy) < 1e-9 * sxx)
+        #expect(abs(try first.compute().doubleValue! - Double(Float(reference))) < 1e-7)
+    }
+
+    @Test func r2Score() throws {
+        // rss = 1, t̄ = 7/3, tss = 14/3: R² = 1 - 3/14.
+        let b = pair([1, 2, 3], [1, 2, 4])
+        #expect(abs(try scalar("r2_score", [b]) - 11.0 / 14) < 1e-6)
+        // Adjusted with k = 1, N = 3: 1 - (3/14) · 2 / 1; k = 2 = N - 1 falls back.
+        #expect(abs(try scalar("r2_score", [b], options: ["adjusted": .int(1)]) - 8.0 / 14) < 1e-6)
+        #expect(abs(try scalar("r2_score", [b], options: ["adjusted": .int(2)]) - 11.0 / 14) < 1e-6)
+        // Perfect predictions: 1; constant target with errors: 0.
+        #expect(try scalar("r2_score", [pair([1, 2], [1, 2])]) == 1)
+        #expect(try scalar("r2_score", [pair([1, 2], [3, 3])]) == 0)
+        let one = try registry.make("r2_score")
+        try one.update(pair([1], [2]))
+        #expect(throws: MetricError.self) { try one.compute() }
+    }
+
+    @Test func r2MultioutputAndShapes() throws {
+        // Column 0 is b above (11/14), column 1 perfect (1); tss 14/3 and 2.
+        let b = pair([1, 5, 2, 6, 3, 7], [1, 5, 2, 6, 4, 7], shape: [3, 2])
+        let raw = try #require(try value("r2_score", [b], options: ["multioutput": .string("raw_values")]).tensor)
+        #expect(raw.shape == [2] && abs(raw.element(at: 0) - 11.0 / 14) < 1e-6 && raw.element(at: 1) == 1)
+        #expect(abs(try scalar("r2_score", [b]) - (11.0 / 14 + 1) / 2) < 1e-6)
+        let tss0 = 14.0 / 3, tss1 = 2.0
+        let weighted: Double = (tss0 * (11.0 / 14) + tss1) / (tss0 + tss1)
+        #expect(abs(try scalar("r2_score", [b], options: ["multioutput": .string("variance_weighted")]) - weighted) < 1e-6)
+        // A later batch with another width, and 3-D input, are rejected.
+        try expectRejects("r2_score", [pair([1, 2, 3], [1, 2, 3]), pair([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 3, 4, 5, 6, 7, 8], shape: [2, 2, 2])],
+                          after: [b])
+        #expect(try checker("r2_score").checkAll([b, pair([0, 1, 2, 1], [1, 1, 2, 2], shape: [2, 2])]).isEmpty)
+    }
+
+    @Test func explainedVariance() throws {
+        // e = (0, 0, 1): Var e = 1/3 - 1/9 = 2/9; Var t = 14/9: EV = 1 - 1/7.
+        let b = pair([1, 2, 3], [1, 2, 4])
+        #expect(abs(try scalar("explained_variance", [b]) - 6.0 / 7) < 1e-6)
+        // Constant errors (a shifted prediction): 1, even for a constant target whose
+        // mean 0.1 is not exact in binary; a constant target with varying errors: 0.
+        #expect(try scalar("explained_variance", [pair([0.2, 0.2, 0.2], [0.1, 0.1, 0.1])]) == 1)
+        #expect(try scalar("explained_variance", [pair([0.3, 0.2, 0.1], [0.1, 0.1, 0.1])]) == 0)
+        let raw = try #require(try value("explained_variance", [pair([1, 0, 2, 0, 3, 0], [1, 1, 2, 1, 4, 1], shape: [3, 2])],
+                                         options: ["multioutput": .string("raw_values")]).tensor)
+        #expect(raw.shape == [2] && abs(raw.element(at: 0) - 6.0 / 7) < 1e-6 && raw.element(at: 1) == 1)
+        #expect(try checker("explained_variance").checkAll([b, pair([5, 6], [4, 4])]).isEmpty)
+    }
+
+    @Test func relativeSquaredError() throws {
+        // rss / tss = 1 / (14/3).
+        let b = pair([1, 2, 3], [1, 2, 4])
+        #expect(abs(try scalar("relative_squared_error", [b]) - 3.0 / 14) < 1e-6)
+        #expect(abs(try scalar("relative_squared_error", [b], options: ["squared": .bool(false)]) - (3.0 / 14).squareRoot()) < 1e-6)
+        try expectRejects("relative_squared_error", [pair([1, 2], [1, 2])], after: [], options: ["num_outputs": .int(2)])
+    }
+
+    @Test func normalizedRootMeanSquaredError() throws {
+        // RMSE = √(1/3); target mean 7/3, range 3, population std √14 / 3, l2 √21.
+        let b = pair([1, 2, 3], [1, 2, 4])
+        let rmse = (1.0 / 3).squareRoot()
+        let expected: [String: Double] = ["mean": rmse / (7.0 / 3), "range": rmse / 3, "std": rmse / (14.0.squareRoot() / 3), "l2": rmse / 21.0.squareRoot()]
+        for (normalization, v) in expected {
+            let options: [String: OptionValue] = ["normalization": .string(normalization)]
+            #expect(abs(try scalar("normalized_root_mean_squared_error", [b], options: options) - v) < 1e-6, "\(normalization)")
+            #expect(try checker("normalized_root_mean_squared_error", options).checkAll([b, pair([0, 5], [1, 3])]).isEmpty)
+        }
+        // A constant target has no spread: the range normalisation divides by 0.
+        #expect(try scalar("normalized_root_mean_squared_error", [pair([1, 2], [3, 3])], options: ["normalization": .string("range")]).isInfinite)
+    }
+
     // MARK: Helpers
 
     func expectRejects(_ name: String, _ bad: [MetricInputs], after good: [MetricInputs], options: [String: OptionValue] = [:],
                        sourceLocation: SourceLocation = #_sourceLocation) throws {
         let problems = try checker(name, options).checkRejects(bad, after: good)
         #expect(problems.isEmpty, "\(name): \(problems)", sourceLocation: sourceLocation)
+    }
+}
+
+/// Reads the packed moments of a correlation metric's state.
+enum PairMomentsProbe {
+    /// The first output's summary: count, means, centred sums (see `PairMoments`).
+    static func summary(_ state: MetricState) -> (n: Double, meanX: Double, m2X: Double, cXY: Double) {
+        let v = state["moments"].toDoubles()
+        return (v[0], v[1], v[3], v[5])
     }
 }

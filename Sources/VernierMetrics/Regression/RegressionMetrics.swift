@@ -7,5 +7,7 @@ public enum RegressionMetrics {
         MeanAbsolutePercentageError.descriptor, SymmetricMeanAbsolutePercentageError.descriptor,
         WeightedMeanAbsolutePercentageError.descriptor, MeanSquaredLogError.descriptor, LogCoshError.descriptor,
         MinkowskiDistance.descriptor, TweedieDevianceScore.descriptor,
+        PearsonCorrCoef.descriptor, ConcordanceCorrCoef.descriptor, NormalizedRootMeanSquaredError.descriptor,
+        R2Score.descriptor, RelativeSquaredError.descriptor, ExplainedVariance.descriptor,
     ]
 }

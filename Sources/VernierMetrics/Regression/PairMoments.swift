@@ -1,0 +1,195 @@
+import VernierCore
+import VernierTensor
+
+/// Count, means, centred second moments, co-moment and ranges of two
+/// variables `x` and `y` over some rows: the mergeable summary behind the
+/// correlation, variance and R² metrics.
+///
+/// `m2X = Σ (x - meanX)²`, `m2Y = Σ (y - meanY)²`, `cXY = Σ (x - meanX)(y - meanY)`.
+/// Batches are summarised with two passes (means first, then centred sums)
+/// and summaries are combined with the pairwise update of Chan, Golub and
+/// LeVeque, so no digits are lost to cancellation however far the data
+/// sit from zero (a naive `Σx² - n·mean²` loses them all around 1e6 in float32).
+/// An empty summary has `n = 0` and infinite ranges; NaN data make the
+/// moments NaN (the ranges skip NaN).
+struct PairMoments: Equatable {
+    var n = 0.0
+    var meanX = 0.0, meanY = 0.0
+    var m2X = 0.0, m2Y = 0.0, cXY = 0.0
+    var minX = Double.infinity, maxX = -Double.infinity
+    var minY = Double.infinity, maxY = -Double.infinity
+
+    /// Values per summary in the packed state tensor.
+    static let width = 10
+
+    /// Folds `o` in as if its rows came after these (exact up to rounding).
+    mutating func merge(_ o: PairMoments) {
+        guard o.n > 0 else { return }
+        guard n > 0 else { self = o; return }
+        let total = n + o.n
+        let dx = o.meanX - meanX, dy = o.meanY - meanY
+        let weight = n * o.n / total
+        meanX += dx * o.n / total
+        meanY += dy * o.n / total
+        m2X += o.m2X + dx * dx * weight
+        m2Y += o.m2Y + dy * dy * weight
+        cXY += o.cXY + dx * dy * weight
+        minX = Swift.min(minX, o.minX); maxX = Swift.max(maxX, o.maxX)
+        minY = Swift.min(minY, o.minY); maxY = Swift.max(maxY, o.maxY)
+        n = total
+    }
+
+    /// The largest distance of an `x` (or `y`) from its mean, exact from the ranges.
+    var maxDeviationX: Double { Swift.max(maxX - meanX, meanX - minX) }
+    var maxDeviationY: Double { Swift.max(maxY - meanY, meanY - minY) }
+
+    /// Whether every `x` (or `y`) is the same value: the variance is exactly 0
+    /// even where rounding leaves a tiny `m2`.
+    var isConstantX: Bool { minX == maxX }
+    var isConstantY: Bool { minY == maxY }
+
+    // MARK: Packed state
+
+    /// Summaries as a float64 `[count, width]` tensor.
+    static func pack(_ items: [PairMoments]) -> Tensor {
+        var v: [Double] = []
+        v.reserveCapacity(items.count * width)
+        for m in items { v += [m.n, m.meanX, m.meanY, m.m2X, m.m2Y, m.cXY, m.minX, m.maxX, m.minY, m.maxY] }
+        return Tensor(v, shape: [items.count, width])
+    }
+
+    /// The summaries of a packed `[..., width]` tensor, in order.
+    static func unpack(_ t: Tensor) -> [PairMoments] {
+        let v = t.cast(.float64).toArray(Double.self)
+        return stride(from: 0, to: v.count, by: width).map { i in
+            PairMoments(n: v[i], meanX: v[i + 1], meanY: v[i + 2], m2X: v[i + 3], m2Y: v[i + 4], cXY: v[i + 5],
+                        minX: v[i + 6], maxX: v[i + 7], minY: v[i + 8], maxY: v[i + 9])
+        }
+    }
+
+    /// Column-wise merge of two packed states (`b` after `a`).
+    static func merged(_ a: Tensor, _ b: Tensor) -> Tensor {
+        var x = unpack(a)
+        for (i, m) in unpack(b).enumerated() { x[i].merge(m) }
+        return pack(x)
+    }
+
+    /// Merges packed states in rank order with the pairwise update, so merged
+    /// instances (and synced ranks) give what one instance fed everything gives.
+    static let reduction = CustomReduction(name: "pair_moments") { tensors in
+        guard var acc = tensors.first else { throw TensorError.invalidArgument("pair_moments: nothing to merge") }
+        for t in tensors.dropFirst() {
+            guard t.shape == acc.shape else { throw TensorError.shapeMismatch("pair_moments: shapes \(acc.shape) and \(t.shape) differ") }
+            acc = merged(acc, t)
+        }
+        return acc
+    }
+
+    /// The state declaration of `columns` summaries (`[columns, width]`,
+    /// merged by ``reduction``).
+    static func stateSpec(_ name: String, columns: Int) -> StateSpec {
+        StateSpec(name, pack([PairMoments](repeating: PairMoments(), count: columns)), .custom(reduction))
+    }
+
+    // MARK: Kernel
+
+    /// The summary of each column of `[rows, columns]` data `x`, `y` (equal
+    /// counts; read as float32 when both are float32, float64 otherwise).
+    /// Rows are split into chunks across cores; each chunk is summarised
+    /// with two passes while it is in cache, and chunks are merged in order.
+    static func columns(_ x: Tensor, _ y: Tensor, columns: Int) -> [PairMoments] {
+        precondition(x.count == y.count && columns > 0 && x.count % columns == 0, "PairMoments: mismatched inputs")
+        let dt: DType = x.dtype == .float32 && y.dtype == .float32 ? .float32 : .float64
+        let a = x.cast(dt), b = y.cast(dt)
+        switch dt {
+        case .float32: return summarize(a, b, columns, Float.self)
+        default: return summarize(a, b, columns, Double.self)
+        }
+    }
+
+    private static func summarize<T: FloatElement>(_ x: Tensor, _ y: Tensor, _ cols: Int, _: T.Type) -> [PairMoments] {
+        let rows = x.count / cols
+        return x.withUnsafeBuffer(as: T.self) { px in
+            y.withUnsafeBuffer(as: T.self) { py in
+                guard let px = px.baseAddress, let py = py.baseAddress else { return [PairMoments](repeating: PairMoments(), count: cols) }
+                let minRows = Swift.max(1, Parallelism.minimumElementsPerTask / cols)
+                let parts = Parallelism.mapChunks(rows, minimumPerTask: minRows, initial: [PairMoments]()) { r in
+                    (0..<cols).map { c in
+                        cols == 1 ? contiguous(px + r.lowerBound, py + r.lowerBound, r.count) : strided(px, py, r, c, cols)
+                    }
+                }
+                var out = [PairMoments](repeating: PairMoments(), count: cols)
+                for p in parts { for c in 0..<cols { out[c].merge(p[c]) } }
+                return out
+            }
+        }
+    }
+
+    /// Two-pass summary of `n` contiguous pairs, in blocks of 64K rows
+    /// (merged pairwise) so that the second pass reads from cache.
+    private static func contiguous<T: FloatElement>(_ x: UnsafePointer<T>, _ y: UnsafePointer<T>, _ n: Int) -> PairMoments {
+        var out = PairMoments()
+        var start = 0
+        while start < n {
+            let count = Swift.min(n - start, 1 << 16)
+            out.merge(block(x + start, y + start, count))
+            start += count
+        }
+        return out
+    }
+
+    @inline(__always)
+    private static func block<T: FloatElement>(_ x: UnsafePointer<T>, _ y: UnsafePointer<T>, _ n: Int) -> PairMoments {
+        var sx0 = 0.0, sx1 = 0.0, sy0 = 0.0, sy1 = 0.0
+        var lox = Double.infinity, hix = -Double.infinity, loy = Double.infinity, hiy = -Double.infinity
+        var i = 0
+        while i + 2 <= n {
+            let a0 = x[i].doubleValue, a1 = x[i + 1].doubleValue, b0 = y[i].doubleValue, b1 = y[i + 1].doubleValue
+            sx0 += a0; sx1 += a1; sy0 += b0; sy1 += b1
+            lox = Swift.min(lox, Swift.min(a0, a1)); hix = Swift.max(hix, Swift.max(a0, a1))
+            loy = Swift.min(loy, Swift.min(b0, b1)); hiy = Swift.max(hiy, Swift.max(b0, b1))
+            i += 2
+        }
+        if i < n {
+            let a = x[i].doubleValue, b = y[i].doubleValue
+            sx0 += a; sy0 += b
+            lox = Swift.min(lox, a); hix = Swift.max(hix, a); loy = Swift.min(loy, b); hiy = Swift.max(hiy, b)
+        }
+        let mx = (sx0 + sx1) / Double(n), my = (sy0 + sy1) / Double(n)
+        var xx0 = 0.0, xx1 = 0.0, yy0 = 0.0, yy1 = 0.0, xy0 = 0.0, xy1 = 0.0
+        i = 0
+        while i + 2 <= n {
+            let a0 = x[i].doubleValue - mx, a1 = x[i + 1].doubleValue - mx
+            let b0 = y[i].doubleValue - my, b1 = y[i + 1].doubleValue - my
+            xx0 += a0 * a0; xx1 += a1 * a1; yy0 += b0 * b0; yy1 += b1 * b1; xy0 += a0 * b0; xy1 += a1 * b1
+            i += 2
+        }
+        if i < n {
+            let a = x[i].doubleValue - mx, b = y[i].doubleValue - my
+            xx0 += a * a; yy0 += b * b; xy0 += a * b
+        }
+        return PairMoments(n: Double(n), meanX: mx, meanY: my, m2X: xx0 + xx1, m2Y: yy0 + yy1, cXY: xy0 + xy1,
+                           minX: lox, maxX: hix, minY: loy, maxY: hiy)
+    }
+
+    /// Two-pass summary of column `c` over rows `r` of row-major `[rows, cols]` data.
+    private static func strided<T: FloatElement>(_ x: UnsafePointer<T>, _ y: UnsafePointer<T>, _ r: Range<Int>, _ c: Int, _ cols: Int) -> PairMoments {
+        guard !r.isEmpty else { return PairMoments() }
+        var m = PairMoments()
+        var sx = 0.0, sy = 0.0
+        for i in r {
+            let a = x[i * cols + c].doubleValue, b = y[i * cols + c].doubleValue
+            sx += a; sy += b
+            m.minX = Swift.min(m.minX, a); m.maxX = Swift.max(m.maxX, a)
+            m.minY = Swift.min(m.minY, b); m.maxY = Swift.max(m.maxY, b)
+        }
+        m.n = Double(r.count)
+        m.meanX = sx / m.n
+        m.meanY = sy / m.n
+        for i in r {
+            let a = x[i * cols + c].doubleValue - m.meanX, b = y[i * cols + c].doubleValue - m.meanY
+            m.m2X += a * a; m.m2Y += b * b; m.cXY += a * b
+        }
+        return m
+    }
+}
