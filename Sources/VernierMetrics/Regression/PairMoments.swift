@@ -138,38 +138,63 @@ struct PairMoments: Equatable {
         return out
     }
 
+    /// Two-pass summary of `n` contiguous pairs, eight float64 lanes at a
+    /// time (the lanes are combined at the end of each pass).
     @inline(__always)
     private static func block<T: FloatElement>(_ x: UnsafePointer<T>, _ y: UnsafePointer<T>, _ n: Int) -> PairMoments {
-        var sx0 = 0.0, sx1 = 0.0, sy0 = 0.0, sy1 = 0.0
-        var lox = Double.infinity, hix = -Double.infinity, loy = Double.infinity, hiy = -Double.infinity
+        let rx = UnsafeRawPointer(x), ry = UnsafeRawPointer(y)
+        // The lanes are concrete SIMD8<Double>: generic SIMD code is not specialised into vector instructions.
+        if T.self == Float.self {
+            return lanes(n, { SIMD8<Double>(rx.loadUnaligned(fromByteOffset: $0 * 4, as: SIMD8<Float>.self)) },
+                         { SIMD8<Double>(ry.loadUnaligned(fromByteOffset: $0 * 4, as: SIMD8<Float>.self)) },
+                         { x[$0].doubleValue }, { y[$0].doubleValue })
+        }
+        return lanes(n, { rx.loadUnaligned(fromByteOffset: $0 * 8, as: SIMD8<Double>.self) },
+                     { ry.loadUnaligned(fromByteOffset: $0 * 8, as: SIMD8<Double>.self) },
+                     { x[$0].doubleValue }, { y[$0].doubleValue })
+    }
+
+    @inline(__always)
+    private static func lanes(_ n: Int, _ loadX: (Int) -> SIMD8<Double>, _ loadY: (Int) -> SIMD8<Double>,
+                              _ x: (Int) -> Double, _ y: (Int) -> Double) -> PairMoments {
+        let full = n & ~7
+        var sx = SIMD8<Double>(), sy = SIMD8<Double>()
+        var lox = SIMD8<Double>(repeating: .infinity), hix = SIMD8<Double>(repeating: -.infinity)
+        var loy = lox, hiy = hix
         var i = 0
-        while i + 2 <= n {
-            let a0 = x[i].doubleValue, a1 = x[i + 1].doubleValue, b0 = y[i].doubleValue, b1 = y[i + 1].doubleValue
-            sx0 += a0; sx1 += a1; sy0 += b0; sy1 += b1
-            lox = Swift.min(lox, Swift.min(a0, a1)); hix = Swift.max(hix, Swift.max(a0, a1))
-            loy = Swift.min(loy, Swift.min(b0, b1)); hiy = Swift.max(hiy, Swift.max(b0, b1))
-            i += 2
+        while i < full {
+            let a = loadX(i), b = loadY(i)
+            sx += a; sy += b
+            // Blends, not pointwiseMin/Max (not inlined); NaN lanes never replace.
+            lox.replace(with: a, where: a .< lox); hix.replace(with: a, where: a .> hix)
+            loy.replace(with: b, where: b .< loy); hiy.replace(with: b, where: b .> hiy)
+            i += 8
         }
-        if i < n {
-            let a = x[i].doubleValue, b = y[i].doubleValue
-            sx0 += a; sy0 += b
-            lox = Swift.min(lox, a); hix = Swift.max(hix, a); loy = Swift.min(loy, b); hiy = Swift.max(hiy, b)
+        var tx = sx.sum(), ty = sy.sum()
+        var minX = lox.min(), maxX = hix.max(), minY = loy.min(), maxY = hiy.max()
+        for j in full..<n {
+            let a = x(j), b = y(j)
+            tx += a; ty += b
+            if a < minX { minX = a }
+            if a > maxX { maxX = a }
+            if b < minY { minY = b }
+            if b > maxY { maxY = b }
         }
-        let mx = (sx0 + sx1) / Double(n), my = (sy0 + sy1) / Double(n)
-        var xx0 = 0.0, xx1 = 0.0, yy0 = 0.0, yy1 = 0.0, xy0 = 0.0, xy1 = 0.0
+        let mx = tx / Double(n), my = ty / Double(n)
+        let vmx = SIMD8<Double>(repeating: mx), vmy = SIMD8<Double>(repeating: my)
+        var xx = SIMD8<Double>(), yy = SIMD8<Double>(), xy = SIMD8<Double>()
         i = 0
-        while i + 2 <= n {
-            let a0 = x[i].doubleValue - mx, a1 = x[i + 1].doubleValue - mx
-            let b0 = y[i].doubleValue - my, b1 = y[i + 1].doubleValue - my
-            xx0 += a0 * a0; xx1 += a1 * a1; yy0 += b0 * b0; yy1 += b1 * b1; xy0 += a0 * b0; xy1 += a1 * b1
-            i += 2
+        while i < full {
+            let a = loadX(i) - vmx, b = loadY(i) - vmy
+            xx += a * a; yy += b * b; xy += a * b
+            i += 8
         }
-        if i < n {
-            let a = x[i].doubleValue - mx, b = y[i].doubleValue - my
-            xx0 += a * a; yy0 += b * b; xy0 += a * b
+        var sxx = xx.sum(), syy = yy.sum(), sxy = xy.sum()
+        for j in full..<n {
+            let a = x(j) - mx, b = y(j) - my
+            sxx += a * a; syy += b * b; sxy += a * b
         }
-        return PairMoments(n: Double(n), meanX: mx, meanY: my, m2X: xx0 + xx1, m2Y: yy0 + yy1, cXY: xy0 + xy1,
-                           minX: lox, maxX: hix, minY: loy, maxY: hiy)
+        return PairMoments(n: Double(n), meanX: mx, meanY: my, m2X: sxx, m2Y: syy, cXY: sxy, minX: minX, maxX: maxX, minY: minY, maxY: maxY)
     }
 
     /// Two-pass summary of column `c` over rows `r` of row-major `[rows, cols]` data.
