@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import VernierMetrics
 import Vernier
 import VernierTestSupport
 
@@ -237,6 +238,75 @@ struct RegressionTests {
         }
         // A constant target has no spread: the range normalisation divides by 0.
         #expect(try scalar("normalized_root_mean_squared_error", [pair([1, 2], [3, 3])], options: ["normalization": .string("range")]).isInfinite)
+    }
+
+    // MARK: Rank correlations
+
+    @Test func spearmanAverageRanks() throws {
+        // Ranks (1..5) and (1, 2, 3.5, 5, 3.5): cov 1.6, variances 2 and 1.9.
+        let v = try scalar("spearman_corrcoef", [pair([1, 2, 3], [5, 6, 7]), pair([4, 5], [8, 7])])
+        #expect(abs(v - 1.6 / (3.8.squareRoot() + 1e-6)) < 1e-6)
+        // -0 ties with +0: ranks (1.5, 1.5, 3) against (1, 2, 3).
+        let signedZero = try scalar("spearman_corrcoef", [pair([-0.0, 0.0, 1], [1, 2, 3])])
+        #expect(abs(signedZero - 0.5 / ((0.5 * 2.0 / 3).squareRoot() + 1e-6)) < 1e-6)
+        // A constant input has no spread: 0 (the 1e-6 guard), not NaN.
+        #expect(try scalar("spearman_corrcoef", [pair([2, 2, 2], [1, 2, 3])]) == 0)
+        let two = try #require(try value("spearman_corrcoef", [pair([1, 3, 2, 2, 3, 1], [1, 1, 2, 2, 3, 3], shape: [3, 2])],
+                                        options: ["num_outputs": .int(2)]).tensor)
+        #expect(two.shape == [2] && abs(two.element(at: 0) - 1) < 1e-5 && abs(two.element(at: 1) + 1) < 1e-5)
+    }
+
+    @Test func spearmanRejectsNaNAndIntegers() throws {
+        let ints = MetricInputs(preds: Tensor([1, 2] as [Int64]), target: Tensor([1, 2] as [Int64]))
+        try expectRejects("spearman_corrcoef", [pair([1, .nan], [1, 2]), pair([1, 2], [.nan, 2]), ints, pair([1, 2, 3, 4], [1, 2, 3, 4], shape: [2, 2])],
+                          after: [pair([1, 2], [2, 1])])
+        #expect(try checker("spearman_corrcoef").checkAll([pair([1, 2, 3], [5, 6, 7]), pair([4, 5], [8, 7]), pair([0], [9])]).isEmpty)
+    }
+
+    @Test func radixSortIsStableOverAllDigits() {
+        var items = [(UInt64(5), UInt32(7)), (0, 9), (5, 7), (1 << 40, 0), (0, 9), (5, 1)].enumerated().map {
+            RadixSort.Item(hi: $1.0, lo: $1.1, position: UInt32($0))
+        }
+        RadixSort.sort(&items)
+        #expect(items.map(\.position) == [1, 4, 5, 0, 2, 3])
+        let floats: [Float] = [3, -1, .infinity, -0.0, 0, -.infinity, 2.5, -1]
+        let order = floats.map(RadixSort.ascendingKey)
+        for i in floats.indices {
+            for j in floats.indices {
+                #expect((floats[i] < floats[j]) == (order[i] < order[j]))
+                #expect((floats[i] == floats[j]) == (order[i] == order[j]))
+            }
+        }
+    }
+
+    @Test func kendallVariants() throws {
+        // One discordant pair (2, 3) of six: C = 5, D = 1, no ties.
+        let b = pair([1, 2, 3, 4], [1, 3, 2, 4])
+        for variant in ["a", "b", "c"] {
+            #expect(abs(try scalar("kendall_rank_corrcoef", [b], options: ["variant": .string(variant)]) - 4.0 / 6) < 1e-6)
+        }
+        // x = (1, 1, 2, 3), y = (1, 2, 2, 3): C = 4, D = 0, one tie in each.
+        let tied = [pair([1, 1], [1, 2]), pair([2, 3], [2, 3])]
+        #expect(abs(try scalar("kendall_rank_corrcoef", tied, options: ["variant": .string("a")]) - 1) < 1e-6)
+        #expect(abs(try scalar("kendall_rank_corrcoef", tied, options: ["variant": .string("b")]) - 0.8) < 1e-6)
+        // 3 distinct values each: 2 · 4 / (16 · 2/3).
+        #expect(abs(try scalar("kendall_rank_corrcoef", tied, options: ["variant": .string("c")]) - 0.75) < 1e-6)
+        #expect(try checker("kendall_rank_corrcoef").checkAll(tied + [pair([0, 5, 5], [4, 0, 5])]).isEmpty)
+    }
+
+    @Test func kendallTTest() throws {
+        // Variant a: t = 3 · 4 / √(4 · 3 · 13 / 2); two-sided p = erfc(t / √2).
+        let b = pair([1, 2, 3, 4], [1, 3, 2, 4])
+        let a = try value("kendall_rank_corrcoef", [b], options: ["variant": .string("a"), "t_test": .bool(true)])
+        guard case .list(let items) = a else { Issue.record("expected [tau, p]"); return }
+        #expect(abs(items[1].doubleValue! - 0.17423138824802512) < 1e-6)
+        // Variant b with one tie in each: variance (4·3·13 - 18 - 18)/18 + 2/12 = 6.8333; greater: Φ(-4/√6.8333).
+        let tied = [pair([1, 1, 2, 3], [1, 2, 2, 3])]
+        let g = try value("kendall_rank_corrcoef", tied, options: ["t_test": .bool(true), "alternative": .string("greater")])
+        guard case .list(let gi) = g else { Issue.record("expected [tau, p]"); return }
+        #expect(abs(gi[0].doubleValue! - 0.8) < 1e-6 && abs(gi[1].doubleValue! - 0.06298558153861555) < 1e-6)
+        #expect(throws: MetricError.self) { try registry.make("kendall_rank_corrcoef", ["t_test": .bool(true), "alternative": .none]) }
+        try expectRejects("kendall_rank_corrcoef", [pair([.nan], [1])], after: [b])
     }
 
     // MARK: Helpers

@@ -9,5 +9,6 @@ public enum RegressionMetrics {
         MinkowskiDistance.descriptor, TweedieDevianceScore.descriptor,
         PearsonCorrCoef.descriptor, ConcordanceCorrCoef.descriptor, NormalizedRootMeanSquaredError.descriptor,
         R2Score.descriptor, RelativeSquaredError.descriptor, ExplainedVariance.descriptor,
+        SpearmanCorrCoef.descriptor, KendallRankCorrCoef.descriptor,
     ]
 }
