@@ -309,6 +309,80 @@ struct RegressionTests {
         try expectRejects("kendall_rank_corrcoef", [pair([.nan], [1])], after: [b])
     }
 
+    // MARK: Similarities, divergences, events, ensembles
+
+    @Test func cosineSimilarity() throws {
+        // Orthogonal rows (0) and parallel rows (1).
+        let b = pair([1, 0, 1, 1], [0, 1, 2, 2], shape: [2, 2])
+        #expect(abs(try scalar("cosine_similarity", [b]) - 1) < 1e-6)
+        #expect(abs(try scalar("cosine_similarity", [b], options: ["reduction": .string("mean")]) - 0.5) < 1e-6)
+        let none = try #require(try value("cosine_similarity", [b, pair([3, 4], [-3, -4], shape: [1, 2])], options: ["reduction": .string("none")]).tensor)
+        #expect(none.shape == [3] && abs(none.element(at: 0)) < 1e-7 && abs(none.element(at: 1) - 1) < 1e-6 && abs(none.element(at: 2) + 1) < 1e-6)
+        // A zero row has no direction: NaN, like TorchMetrics.
+        #expect(try scalar("cosine_similarity", [pair([0, 0], [1, 1], shape: [1, 2])]).isNaN)
+        try expectRejects("cosine_similarity", [pair([1, 2], [1, 2])], after: [b])
+        #expect(try checker("cosine_similarity", ["reduction": .string("none")]).checkAll([b, pair([3, 4], [-3, -4], shape: [1, 2])]).isEmpty)
+    }
+
+    func distributions(_ p: [Float], _ q: [Float], width: Int = 2) -> MetricInputs {
+        ["p": Tensor(p, shape: [p.count / width, width]), "q": Tensor(q, shape: [q.count / width, width])]
+    }
+
+    @Test func klDivergence() throws {
+        // Rows normalised to (1/2, 1/2) and (1/4, 3/4).
+        let expected = 0.5 * log(2.0) + 0.5 * log(2.0 / 3)
+        #expect(abs(try scalar("kl_divergence", [distributions([1, 1], [1, 3])]) - expected) < 1e-6)
+        let logs = distributions([Float(log(0.5)), Float(log(0.5))], [Float(log(0.25)), Float(log(0.75))])
+        #expect(abs(try scalar("kl_divergence", [logs], options: ["log_prob": .bool(true)]) - expected) < 1e-6)
+        // 0 · log 0 = 0; q = 0 where p > 0 is infinitely surprising.
+        #expect(abs(try scalar("kl_divergence", [distributions([0, 1], [1, 1])]) - log(2.0)) < 1e-6)
+        #expect(try scalar("kl_divergence", [distributions([1, 1], [0, 1])]) == .infinity)
+        let sum = try scalar("kl_divergence", [distributions([1, 1, 0, 1], [1, 3, 1, 1])], options: ["reduction": .string("sum")])
+        #expect(abs(sum - expected - log(2.0)) < 1e-6)
+        try expectRejects("kl_divergence", [distributions([-1, 2], [1, 1]), distributions([0, 0], [1, 1]), ["p": Tensor([1, 1] as [Float]), "q": Tensor([1, 1] as [Float])]],
+                          after: [distributions([1, 1], [1, 3])])
+        #expect(try checker("kl_divergence", ["reduction": .none]).checkAll([distributions([1, 1], [1, 3]), distributions([0, 1], [1, 1])]).isEmpty)
+    }
+
+    @Test func jensenShannonDivergence() throws {
+        // Disjoint distributions are log 2 apart; identical ones 0.
+        #expect(abs(try scalar("jensen_shannon_divergence", [distributions([1, 0], [0, 1])]) - log(2.0)) < 1e-6)
+        #expect(abs(try scalar("jensen_shannon_divergence", [distributions([1, 3], [2, 6])])) < 1e-7)
+        // (1/2, 1/2) vs (1/4, 3/4): m = (3/8, 5/8).
+        let p = [0.5, 0.5], q = [0.25, 0.75], m = [0.375, 0.625]
+        let kl = { (a: [Double]) in zip(a, m).reduce(0.0) { $0 + $1.0 * log($1.0 / $1.1) } }
+        let expected = 0.5 * kl(p) + 0.5 * kl(q)
+        #expect(abs(try scalar("jensen_shannon_divergence", [distributions([1, 1], [1, 3])]) - expected) < 1e-6)
+        let logs = distributions(p.map { Float(log($0)) }, q.map { Float(log($0)) })
+        #expect(abs(try scalar("jensen_shannon_divergence", [logs], options: ["log_prob": .bool(true)]) - expected) < 1e-6)
+    }
+
+    @Test func criticalSuccessIndex() throws {
+        // One hit, one miss, one false alarm, one correct negative.
+        let b = pair([0.6, 0.2, 0.7, 0.1], [0.8, 0.9, 0.1, 0.2], shape: [2, 2])
+        #expect(abs(try scalar("critical_success_index", [b], options: ["threshold": .double(0.5)]) - 1.0 / 3) < 1e-6)
+        // Per position along dim 1: (hit, false alarm) → 1/2, (miss, none) → 0; batches concatenate.
+        let kept = try #require(try value("critical_success_index", [b, b], options: ["threshold": .double(0.5), "keep_sequence_dim": .int(1)]).tensor)
+        #expect(kept.shape == [4] && kept.toDoubles() == [0.5, 0, 0.5, 0])
+        // No event anywhere: 0/0 is 0. A value equal to the threshold is an event.
+        #expect(try scalar("critical_success_index", [pair([0.1], [0.2])], options: ["threshold": .double(0.5)]) == 0)
+        #expect(try scalar("critical_success_index", [pair([0.5], [0.5])], options: ["threshold": .double(0.5)]) == 1)
+        #expect(throws: MetricError.self) { try registry.make("critical_success_index") }
+        try expectRejects("critical_success_index", [pair([1], [1])], after: [b], options: ["threshold": .double(0.5), "keep_sequence_dim": .int(1)])
+    }
+
+    @Test func continuousRankedProbabilityScore() throws {
+        // Members (1, 3), observation 2: mean |x - y| = 1, spread Σ|xᵢ - xⱼ| / 2M² = 4 / 8.
+        let b = MetricInputs(preds: Tensor([1, 3] as [Float], shape: [1, 2]), target: Tensor([2] as [Float]))
+        #expect(abs(try scalar("continuous_ranked_probability_score", [b]) - 0.5) < 1e-6)
+        // Members (3, 0, 0), observation 0: 1 - 12 / 18.
+        let c = MetricInputs(preds: Tensor([3, 0, 0] as [Float], shape: [1, 3]), target: Tensor([0] as [Float]))
+        #expect(abs(try scalar("continuous_ranked_probability_score", [c]) - 1.0 / 3) < 1e-6)
+        let one = MetricInputs(preds: Tensor([1] as [Float], shape: [1, 1]), target: Tensor([2] as [Float]))
+        let wrongTarget = MetricInputs(preds: Tensor([1, 3] as [Float], shape: [1, 2]), target: Tensor([2, 2] as [Float]))
+        try expectRejects("continuous_ranked_probability_score", [one, wrongTarget], after: [b])
+    }
+
     // MARK: Helpers
 
     func expectRejects(_ name: String, _ bad: [MetricInputs], after good: [MetricInputs], options: [String: OptionValue] = [:],

@@ -9,6 +9,8 @@ public enum RegressionMetrics {
         MinkowskiDistance.descriptor, TweedieDevianceScore.descriptor,
         PearsonCorrCoef.descriptor, ConcordanceCorrCoef.descriptor, NormalizedRootMeanSquaredError.descriptor,
         R2Score.descriptor, RelativeSquaredError.descriptor, ExplainedVariance.descriptor,
-        SpearmanCorrCoef.descriptor, KendallRankCorrCoef.descriptor,
+        SpearmanCorrCoef.descriptor, KendallRankCorrCoef.descriptor, CosineSimilarity.descriptor,
+        KLDivergence.descriptor, JensenShannonDivergence.descriptor, CriticalSuccessIndex.descriptor,
+        ContinuousRankedProbabilityScore.descriptor,
     ]
 }

@@ -8,9 +8,6 @@ enum RegressionOptions {
     static let multioutput = OptionSpec("multioutput", .choice(["raw_values", "uniform_average", "variance_weighted"]), default: .string("uniform_average"),
                                         help: "raw_values: one score per output; uniform_average: their mean; variance_weighted: weighted by target variance")
 
-    static let reduction = OptionSpec("reduction", .choice(["mean", "sum", "none", "None"]), default: .string("mean"),
-                                      help: "mean or sum over samples, or none for one value per sample")
-
     /// `preds` and `target` of one update.
     static func pair(_ inputs: MetricInputs, metric: String) throws -> (Tensor, Tensor) {
         (try inputs.tensor("preds", metric: metric), try inputs.tensor("target", metric: metric))
@@ -119,12 +116,5 @@ enum FusedSums {
                 return out
             }
         }
-    }
-}
-
-extension Tensor {
-    /// The `[D]` float64 tensor of `values` (a scalar when `scalar` is true and D is 1).
-    static func float64(_ values: [Double], scalar: Bool) -> Tensor {
-        scalar && values.count == 1 ? Tensor.scalar(values[0], dtype: .float64) : Tensor(values, shape: [values.count])
     }
 }
