@@ -143,58 +143,85 @@ struct PairMoments: Equatable {
     @inline(__always)
     private static func block<T: FloatElement>(_ x: UnsafePointer<T>, _ y: UnsafePointer<T>, _ n: Int) -> PairMoments {
         let rx = UnsafeRawPointer(x), ry = UnsafeRawPointer(y)
-        // The lanes are concrete SIMD8<Double>: generic SIMD code is not specialised into vector instructions.
+        let scalarX = { (i: Int) in x[i].doubleValue }, scalarY = { (i: Int) in y[i].doubleValue }
+        // Concrete SIMD8 lanes only: generic SIMD code is not specialised into vector instructions.
         if T.self == Float.self {
-            return lanes(n, { SIMD8<Double>(rx.loadUnaligned(fromByteOffset: $0 * 4, as: SIMD8<Float>.self)) },
-                         { SIMD8<Double>(ry.loadUnaligned(fromByteOffset: $0 * 4, as: SIMD8<Float>.self)) },
-                         { x[$0].doubleValue }, { y[$0].doubleValue })
+            let loadX = { (i: Int) in rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) }
+            let loadY = { (i: Int) in ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) }
+            // Ranges in float32 lanes: half the compare/blend work of float64 lanes.
+            var lo = (SIMD8<Float>(repeating: .infinity), SIMD8<Float>(repeating: .infinity))
+            var hi = (SIMD8<Float>(repeating: -.infinity), SIMD8<Float>(repeating: -.infinity))
+            var sx = SIMD8<Double>(), sy = SIMD8<Double>()
+            var i = 0
+            while i + 8 <= n {
+                let a = loadX(i), b = loadY(i)
+                sx += SIMD8<Double>(a); sy += SIMD8<Double>(b)
+                // Blends, not pointwiseMin/Max (not inlined); NaN lanes never replace.
+                lo.0.replace(with: a, where: a .< lo.0); hi.0.replace(with: a, where: a .> hi.0)
+                lo.1.replace(with: b, where: b .< lo.1); hi.1.replace(with: b, where: b .> hi.1)
+                i += 8
+            }
+            let first = FirstPass(sumX: sx.sum(), sumY: sy.sum(), minX: Double(lo.0.min()), maxX: Double(hi.0.max()),
+                                  minY: Double(lo.1.min()), maxY: Double(hi.1.max()))
+            return secondPass(n, first.withTail(n, scalarX, scalarY), { SIMD8<Double>(loadX($0)) }, { SIMD8<Double>(loadY($0)) }, scalarX, scalarY)
         }
-        return lanes(n, { rx.loadUnaligned(fromByteOffset: $0 * 8, as: SIMD8<Double>.self) },
-                     { ry.loadUnaligned(fromByteOffset: $0 * 8, as: SIMD8<Double>.self) },
-                     { x[$0].doubleValue }, { y[$0].doubleValue })
-    }
-
-    @inline(__always)
-    private static func lanes(_ n: Int, _ loadX: (Int) -> SIMD8<Double>, _ loadY: (Int) -> SIMD8<Double>,
-                              _ x: (Int) -> Double, _ y: (Int) -> Double) -> PairMoments {
-        let full = n & ~7
-        var sx = SIMD8<Double>(), sy = SIMD8<Double>()
+        let loadX = { (i: Int) in rx.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Double>.self) }
+        let loadY = { (i: Int) in ry.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Double>.self) }
         var lox = SIMD8<Double>(repeating: .infinity), hix = SIMD8<Double>(repeating: -.infinity)
         var loy = lox, hiy = hix
+        var sx = SIMD8<Double>(), sy = SIMD8<Double>()
         var i = 0
-        while i < full {
+        while i + 8 <= n {
             let a = loadX(i), b = loadY(i)
             sx += a; sy += b
-            // Blends, not pointwiseMin/Max (not inlined); NaN lanes never replace.
             lox.replace(with: a, where: a .< lox); hix.replace(with: a, where: a .> hix)
             loy.replace(with: b, where: b .< loy); hiy.replace(with: b, where: b .> hiy)
             i += 8
         }
-        var tx = sx.sum(), ty = sy.sum()
-        var minX = lox.min(), maxX = hix.max(), minY = loy.min(), maxY = hiy.max()
-        for j in full..<n {
-            let a = x(j), b = y(j)
-            tx += a; ty += b
-            if a < minX { minX = a }
-            if a > maxX { maxX = a }
-            if b < minY { minY = b }
-            if b > maxY { maxY = b }
+        let first = FirstPass(sumX: sx.sum(), sumY: sy.sum(), minX: lox.min(), maxX: hix.max(), minY: loy.min(), maxY: hiy.max())
+        return secondPass(n, first.withTail(n, scalarX, scalarY), loadX, loadY, scalarX, scalarY)
+    }
+
+    /// Sums and ranges of a block's first pass.
+    private struct FirstPass {
+        var sumX, sumY, minX, maxX, minY, maxY: Double
+
+        /// Adds the elements after the last full group of eight.
+        @inline(__always)
+        func withTail(_ n: Int, _ x: (Int) -> Double, _ y: (Int) -> Double) -> FirstPass {
+            var out = self
+            for j in (n & ~7)..<n {
+                let a = x(j), b = y(j)
+                out.sumX += a; out.sumY += b
+                if a < out.minX { out.minX = a }
+                if a > out.maxX { out.maxX = a }
+                if b < out.minY { out.minY = b }
+                if b > out.maxY { out.maxY = b }
+            }
+            return out
         }
-        let mx = tx / Double(n), my = ty / Double(n)
+    }
+
+    /// The centred sums of a block around the means of its first pass.
+    @inline(__always)
+    private static func secondPass(_ n: Int, _ first: FirstPass, _ loadX: (Int) -> SIMD8<Double>, _ loadY: (Int) -> SIMD8<Double>,
+                                   _ x: (Int) -> Double, _ y: (Int) -> Double) -> PairMoments {
+        let mx = first.sumX / Double(n), my = first.sumY / Double(n)
         let vmx = SIMD8<Double>(repeating: mx), vmy = SIMD8<Double>(repeating: my)
         var xx = SIMD8<Double>(), yy = SIMD8<Double>(), xy = SIMD8<Double>()
-        i = 0
-        while i < full {
+        var i = 0
+        while i + 8 <= n {
             let a = loadX(i) - vmx, b = loadY(i) - vmy
             xx += a * a; yy += b * b; xy += a * b
             i += 8
         }
         var sxx = xx.sum(), syy = yy.sum(), sxy = xy.sum()
-        for j in full..<n {
+        for j in i..<n {
             let a = x(j) - mx, b = y(j) - my
             sxx += a * a; syy += b * b; sxy += a * b
         }
-        return PairMoments(n: Double(n), meanX: mx, meanY: my, m2X: sxx, m2Y: syy, cXY: sxy, minX: minX, maxX: maxX, minY: minY, maxY: maxY)
+        return PairMoments(n: Double(n), meanX: mx, meanY: my, m2X: sxx, m2Y: syy, cXY: sxy,
+                           minX: first.minX, maxX: first.maxX, minY: first.minY, maxY: first.maxY)
     }
 
     /// Two-pass summary of column `c` over rows `r` of row-major `[rows, cols]` data.
