@@ -383,6 +383,17 @@ struct RegressionTests {
         try expectRejects("continuous_ranked_probability_score", [one, wrongTarget], after: [b])
     }
 
+    @Test func swiftInitialisersMatchRegistryOptions() throws {
+        #expect(try KendallRankCorrCoef(variant: .a, tTest: true, alternative: .less).options
+                == (try KendallRankCorrCoef(["variant": .string("a"), "t_test": .bool(true), "alternative": .string("less")])).options)
+        #expect(try R2Score(adjusted: 1, multioutput: .rawValues).options["multioutput"] == .string("raw_values"))
+        #expect(try NormalizedRootMeanSquaredError(normalization: .l2).options["normalization"] == .string("l2"))
+        #expect(try KLDivergence(reduction: .none).options["reduction"] == .string("none"))
+        let ev = try ExplainedVariance(multioutput: .varianceWeighted)
+        try ev.update(preds: Tensor([1, 2, 3] as [Float]), target: Tensor([1, 2, 4] as [Float]))
+        #expect(abs(try ev.compute().doubleValue! - 6.0 / 7) < 1e-6)
+    }
+
     // MARK: Helpers
 
     func expectRejects(_ name: String, _ bad: [MetricInputs], after good: [MetricInputs], options: [String: OptionValue] = [:],

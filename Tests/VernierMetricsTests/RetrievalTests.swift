@@ -206,4 +206,17 @@ struct RetrievalTests {
         #expect(ap.computeGroupKey != nil && ap.computeGroupKey == mrr.computeGroupKey)
         #expect(ap.computeGroupKey != ndcg.computeGroupKey && ap.computeGroupKey != ignoring.computeGroupKey)
     }
+
+    @Test func swiftInitialisersMatchRegistryOptions() throws {
+        let graded = ["preds": Tensor([0.9, 0.8, 0.7] as [Float]), "target": Tensor([1, 3, 2] as [Int64]), "indexes": Tensor([0, 0, 0] as [Int64])]
+        let ndcg = try RetrievalNormalizedDCG(topK: 2)
+        try ndcg.update(graded)
+        #expect(abs(try ndcg.compute().doubleValue! - (1 + 3 / log2(3.0)) / (3 + 2 / log2(3.0))) < 1e-6)
+        let fallOut = try RetrievalFallOut()
+        #expect(fallOut.options["empty_target_action"] == .string("pos") && fallOut.options["top_k"] == OptionValue.none)
+        let auroc = try RetrievalAUROC(topK: 3, maxFPR: 0.5, aggregation: .median)
+        #expect(auroc.options == (try RetrievalAUROC(["top_k": .int(3), "max_fpr": .double(0.5), "aggregation": .string("median")])).options)
+        let curve = try RetrievalRecallAtFixedPrecision(minPrecision: 0.5, maxK: 4, ignoreIndex: -1)
+        #expect(curve.options["max_k"] == .int(4) && curve.options["ignore_index"] == .int(-1))
+    }
 }

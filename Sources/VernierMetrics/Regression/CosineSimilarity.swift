@@ -1,46 +1,6 @@
 import VernierCore
 import VernierTensor
 
-/// How per-sample scores are reduced (TorchMetrics' `reduction`).
-enum SampleReduction: String {
-    case mean, sum, none
-
-    init(_ options: MetricOptions, default def: SampleReduction) {
-        self = options.isNone("reduction") ? .none : SampleReduction(rawValue: options.string("reduction") ?? def.rawValue) ?? def
-    }
-
-    /// The states: a float64 sum and an int64 count, or (for `none`) a `cat`
-    /// list of the per-sample float32 scores.
-    var stateSpecs: [StateSpec] {
-        self == .none ? [StateSpec(list: "scores")]
-            : [StateSpec("score_sum", .zeros([], dtype: .float64), .sum), StateSpec("total", .zeros([], dtype: .int64), .sum)]
-    }
-
-    /// Folds one batch of per-sample scores into the states.
-    func fold(_ state: inout MetricState, _ scores: [Double]) {
-        if self == .none {
-            state.append("scores", Tensor(scores.map { Float($0) }))
-        } else {
-            state["score_sum"] = state["score_sum"] + Tensor.scalar(scores.reduce(0, +), dtype: .float64)
-            state["total"] = state["total"] + Tensor.scalar(Int64(scores.count))
-        }
-    }
-
-    /// The sum, the mean, or every score (`[N]`).
-    func value(_ state: MetricState) -> MetricValue {
-        switch self {
-        case .none: return .tensor(state.concatenated("scores") ?? .zeros([0]))
-        case .sum: return .tensor(state["score_sum"].cast(.float32))
-        case .mean: return .tensor((state["score_sum"] / state["total"]).cast(.float32))
-        }
-    }
-
-    static func option(default def: String) -> OptionSpec {
-        OptionSpec("reduction", .choice(["mean", "sum", "none", "None"]), default: .string(def),
-                   help: "mean or sum over samples, or none for one value per sample")
-    }
-}
-
 /// The rows of a 2-D `[N, D]` tensor as float64 values, read once.
 struct Rows {
     let values: [Double]
@@ -80,8 +40,8 @@ public final class CosineSimilarity: RegisteredMetric {
         storage = MetricStorage(reduction.stateSpecs)
     }
 
-    /// Cosine similarity reduced by `reduction` (`"sum"`, `"mean"` or `"none"`).
-    public convenience init(reduction: String = "sum") throws { try self.init(["reduction": .string(reduction)]) }
+    /// Cosine similarity reduced by `reduction`.
+    public convenience init(reduction: SampleReduction = .sum) throws { try self.init(["reduction": .string(reduction.rawValue)]) }
 
     public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
         let (preds, target) = try RegressionOptions.pair(inputs, metric: name)

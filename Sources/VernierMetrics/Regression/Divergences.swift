@@ -94,8 +94,8 @@ public final class KLDivergence: RegisteredMetric {
     }
 
     /// KL divergence of (log-)probability rows, reduced by `reduction`.
-    public convenience init(logProb: Bool = false, reduction: String = "mean") throws {
-        try self.init(["log_prob": .bool(logProb), "reduction": .string(reduction)])
+    public convenience init(logProb: Bool = false, reduction: SampleReduction = .mean) throws {
+        try self.init(["log_prob": .bool(logProb), "reduction": .string(reduction.rawValue)])
     }
 
     public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
@@ -133,8 +133,8 @@ public final class JensenShannonDivergence: RegisteredMetric {
     }
 
     /// JS divergence of (log-)probability rows, reduced by `reduction`.
-    public convenience init(logProb: Bool = false, reduction: String = "mean") throws {
-        try self.init(["log_prob": .bool(logProb), "reduction": .string(reduction)])
+    public convenience init(logProb: Bool = false, reduction: SampleReduction = .mean) throws {
+        try self.init(["log_prob": .bool(logProb), "reduction": .string(reduction.rawValue)])
     }
 
     public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {

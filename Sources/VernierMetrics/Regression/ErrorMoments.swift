@@ -56,14 +56,14 @@ enum ErrorMoments {
     /// (shaped `trailing`), `uniform_average` is their mean,
     /// `variance_weighted` weights them by `weights` (the target variances;
     /// all-zero weights give NaN).
-    static func reduce(_ scores: [Double], weights: [Double], multioutput: String, trailing: [Int]) -> (values: [Double], shape: [Int]) {
+    static func reduce(_ scores: [Double], weights: [Double], multioutput: MultioutputAverage, trailing: [Int]) -> (values: [Double], shape: [Int]) {
         switch multioutput {
-        case "raw_values":
+        case .rawValues:
             return (scores, trailing)
-        case "variance_weighted":
+        case .varianceWeighted:
             let total = weights.reduce(0, +)
             return ([zip(scores, weights).reduce(0) { $0 + $1.1 / total * $1.0 }], [])
-        default:
+        case .uniformAverage:
             return ([scores.reduce(0, +) / Double(scores.count)], [])
         }
     }

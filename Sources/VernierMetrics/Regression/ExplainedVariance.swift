@@ -24,15 +24,15 @@ public final class ExplainedVariance: RegisteredMetric {
     public let options: MetricOptions
     public var storage = MetricStorage([StateSpec(list: ErrorMoments.listState)])
     public var higherIsBetter: Bool? { true }
-    let multioutput: String
+    let multioutput: MultioutputAverage
 
     public init(options: MetricOptions) throws {
         self.options = options
-        multioutput = options.string("multioutput") ?? "uniform_average"
+        multioutput = MultioutputAverage(options)
     }
 
     /// Explained variance reduced by `multioutput`.
-    public convenience init(multioutput: String = "uniform_average") throws { try self.init(["multioutput": .string(multioutput)]) }
+    public convenience init(multioutput: MultioutputAverage = .uniformAverage) throws { try self.init(["multioutput": .string(multioutput.rawValue)]) }
 
     public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
         let (preds, target) = try RegressionOptions.pair(inputs, metric: name)

@@ -90,6 +90,26 @@ struct KendallCounts {
     }
 }
 
+/// The variant of Kendall's τ (see ``KendallRankCorrCoef``).
+public enum KendallVariant: String, Sendable {
+    /// `(C - D) / (C + D)`.
+    case a
+    /// Tie-corrected: `(C - D) / √((n₀ - tₓ)(n₀ - t_y))`.
+    case b
+    /// For rectangular tables: `2 (C - D) / (n² (m - 1) / m)`.
+    case c
+}
+
+/// The alternative hypothesis of Kendall's τ test.
+public enum KendallAlternative: String, Sendable {
+    /// τ differs from 0.
+    case twoSided = "two-sided"
+    /// τ is below 0.
+    case less
+    /// τ is above 0.
+    case greater
+}
+
 /// Kendall's rank correlation τ per output, with `C` concordant and `D`
 /// discordant pairs, `n₀ = n(n-1)/2`, `tₓ`/`t_y` the pairs tied in preds/target:
 ///
@@ -118,24 +138,24 @@ public final class KendallRankCorrCoef: RegisteredMetric {
 
     public let options: MetricOptions
     public var storage = MetricStorage([StateSpec(list: "preds"), StateSpec(list: "target")])
-    let variant: String
-    let alternative: String?
+    let variant: KendallVariant
+    let alternative: KendallAlternative?
     let numOutputs: Int
 
     public init(options: MetricOptions) throws {
         self.options = options
-        variant = options.string("variant") ?? "b"
+        variant = KendallVariant(rawValue: options.string("variant") ?? "") ?? .b
         numOutputs = options.int("num_outputs") ?? 1
         let tTest = options.bool("t_test") ?? false
         if tTest && options.isNone("alternative") {
             throw MetricError.invalidOption(metric: Self.descriptor.name, option: "alternative", expected: "two-sided, less or greater when t_test is true, got None")
         }
-        alternative = tTest ? options.string("alternative") : nil
+        alternative = tTest ? KendallAlternative(rawValue: options.string("alternative") ?? "") : nil
     }
 
     /// Kendall's τ of `variant`, with a p-value for `alternative` when `tTest`.
-    public convenience init(variant: String = "b", tTest: Bool = false, alternative: String = "two-sided", numOutputs: Int = 1) throws {
-        try self.init(["variant": .string(variant), "t_test": .bool(tTest), "alternative": .string(alternative), "num_outputs": .int(numOutputs)])
+    public convenience init(variant: KendallVariant = .b, tTest: Bool = false, alternative: KendallAlternative = .twoSided, numOutputs: Int = 1) throws {
+        try self.init(["variant": .string(variant.rawValue), "t_test": .bool(tTest), "alternative": .string(alternative.rawValue), "num_outputs": .int(numOutputs)])
     }
 
     public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
@@ -156,12 +176,12 @@ public final class KendallRankCorrCoef: RegisteredMetric {
         let diff = k.concordant - k.discordant
         let value: Double
         switch variant {
-        case "a":
+        case .a:
             value = diff / (k.concordant + k.discordant)
-        case "b":
+        case .b:
             let pairs = k.n * (k.n - 1) / 2
             value = diff / ((pairs - k.tiesX.pairs) * (pairs - k.tiesY.pairs)).squareRoot()
-        default:
+        case .c:
             let m = Swift.min(k.tiesX.distinct, k.tiesY.distinct)
             value = 2 * diff / ((m - 1) / m * k.n * k.n)
         }
@@ -169,11 +189,11 @@ public final class KendallRankCorrCoef: RegisteredMetric {
     }
 
     /// The p-value of the normal approximation of the statistic `C - D`.
-    func pValue(_ k: KendallCounts, _ alternative: String) -> Double {
+    func pValue(_ k: KendallCounts, _ alternative: KendallAlternative) -> Double {
         let n = k.n, diff = k.concordant - k.discordant
         let base = n * (n - 1) * (2 * n + 5)
         var t: Double
-        if variant == "a" {
+        if variant == .a {
             t = 3 * diff / (base / 2).squareRoot()
         } else {
             let m = n * (n - 1)
@@ -183,11 +203,11 @@ public final class KendallRankCorrCoef: RegisteredMetric {
             t = diff / variance.squareRoot()
         }
         switch alternative {
-        case "two-sided": t = -Swift.abs(t)
-        case "greater": t = -t
-        default: break
+        case .twoSided: t = -Swift.abs(t)
+        case .greater: t = -t
+        case .less: break
         }
         let p = 0.5 * erfc(-t / 2.0.squareRoot())
-        return alternative == "two-sided" ? 2 * p : p
+        return alternative == .twoSided ? 2 * p : p
     }
 }

@@ -1,6 +1,18 @@
 import VernierCore
 import VernierTensor
 
+/// The target statistic that divides the RMSE in ``NormalizedRootMeanSquaredError``.
+public enum NRMSENormalization: String, Sendable {
+    /// The target mean.
+    case mean
+    /// `max(target) - min(target)`.
+    case range
+    /// The population standard deviation of the target.
+    case std
+    /// The Euclidean norm of the target.
+    case l2
+}
+
 /// Normalised root mean squared error, `NRMSE = √(Σ (p - t)² / N) / d` per
 /// output, where `d` depends on `normalization`:
 ///
@@ -26,12 +38,12 @@ public final class NormalizedRootMeanSquaredError: RegisteredMetric {
     public let options: MetricOptions
     public var storage: MetricStorage
     public var higherIsBetter: Bool? { false }
-    let normalization: String
+    let normalization: NRMSENormalization
     let numOutputs: Int
 
     public init(options: MetricOptions) throws {
         self.options = options
-        normalization = options.string("normalization") ?? "mean"
+        normalization = NRMSENormalization(rawValue: options.string("normalization") ?? "") ?? .mean
         numOutputs = options.int("num_outputs") ?? 1
         storage = MetricStorage([
             StateSpec("sum_squared_error", .zeros(RegressionOptions.shape(numOutputs), dtype: .float64), .sum),
@@ -41,8 +53,8 @@ public final class NormalizedRootMeanSquaredError: RegisteredMetric {
     }
 
     /// NRMSE normalised by `normalization` over `numOutputs` outputs.
-    public convenience init(normalization: String = "mean", numOutputs: Int = 1) throws {
-        try self.init(["normalization": .string(normalization), "num_outputs": .int(numOutputs)])
+    public convenience init(normalization: NRMSENormalization = .mean, numOutputs: Int = 1) throws {
+        try self.init(["normalization": .string(normalization.rawValue), "num_outputs": .int(numOutputs)])
     }
 
     public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
@@ -61,10 +73,10 @@ public final class NormalizedRootMeanSquaredError: RegisteredMetric {
         let values = zip(sse, PairMoments.unpack(state["moments"])).map { e, m -> Float in
             let denominator: Double
             switch normalization {
-            case "range": denominator = m.maxY - m.minY
-            case "std": denominator = m.isConstantY ? 0 : (m.m2Y / m.n).squareRoot()
-            case "l2": denominator = (m.m2Y + m.n * m.meanY * m.meanY).squareRoot()
-            default: denominator = m.meanY
+            case .range: denominator = m.maxY - m.minY
+            case .std: denominator = m.isConstantY ? 0 : (m.m2Y / m.n).squareRoot()
+            case .l2: denominator = (m.m2Y + m.n * m.meanY * m.meanY).squareRoot()
+            case .mean: denominator = m.meanY
             }
             return Float((e / n).squareRoot() / denominator)
         }

@@ -27,17 +27,17 @@ public final class R2Score: RegisteredMetric {
     public var storage = MetricStorage([StateSpec(list: ErrorMoments.listState)])
     public var higherIsBetter: Bool? { true }
     let adjusted: Int
-    let multioutput: String
+    let multioutput: MultioutputAverage
 
     public init(options: MetricOptions) throws {
         self.options = options
         adjusted = options.int("adjusted") ?? 0
-        multioutput = options.string("multioutput") ?? "uniform_average"
+        multioutput = MultioutputAverage(options)
     }
 
     /// R² with TorchMetrics' options.
-    public convenience init(adjusted: Int = 0, multioutput: String = "uniform_average") throws {
-        try self.init(["adjusted": .int(adjusted), "multioutput": .string(multioutput)])
+    public convenience init(adjusted: Int = 0, multioutput: MultioutputAverage = .uniformAverage) throws {
+        try self.init(["adjusted": .int(adjusted), "multioutput": .string(multioutput.rawValue)])
     }
 
     public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {

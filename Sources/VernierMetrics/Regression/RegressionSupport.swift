@@ -5,7 +5,7 @@ import VernierTensor
 enum RegressionOptions {
     static let numOutputs = OptionSpec("num_outputs", .int(min: 1), default: .int(1), help: "number of outputs (columns) scored separately")
 
-    static let multioutput = OptionSpec("multioutput", .choice(["raw_values", "uniform_average", "variance_weighted"]), default: .string("uniform_average"),
+    static let multioutput = OptionSpec("multioutput", .choice(["raw_values", "uniform_average", "variance_weighted"]), default: .string(MultioutputAverage.uniformAverage.rawValue),
                                         help: "raw_values: one score per output; uniform_average: their mean; variance_weighted: weighted by target variance")
 
     /// `preds` and `target` of one update.
@@ -116,5 +116,64 @@ enum FusedSums {
                 return out
             }
         }
+    }
+}
+
+/// How per-sample scores are reduced (TorchMetrics' `reduction`).
+public enum SampleReduction: String, Sendable {
+    /// The mean over samples.
+    case mean
+    /// The sum over samples.
+    case sum
+    /// One value per sample (`None` is read as `none`).
+    case none
+
+    init(_ options: MetricOptions, default def: SampleReduction) {
+        self = options.isNone("reduction") ? .none : SampleReduction(rawValue: options.string("reduction") ?? def.rawValue) ?? def
+    }
+
+    /// The states: a float64 sum and an int64 count, or (for `none`) a `cat`
+    /// list of the per-sample float32 scores.
+    var stateSpecs: [StateSpec] {
+        self == .none ? [StateSpec(list: "scores")]
+            : [StateSpec("score_sum", .zeros([], dtype: .float64), .sum), StateSpec("total", .zeros([], dtype: .int64), .sum)]
+    }
+
+    /// Folds one batch of per-sample scores into the states.
+    func fold(_ state: inout MetricState, _ scores: [Double]) {
+        if self == .none {
+            state.append("scores", Tensor(scores.map { Float($0) }))
+        } else {
+            state["score_sum"] = state["score_sum"] + Tensor.scalar(scores.reduce(0, +), dtype: .float64)
+            state["total"] = state["total"] + Tensor.scalar(Int64(scores.count))
+        }
+    }
+
+    /// The sum, the mean, or every score (`[N]`).
+    func value(_ state: MetricState) -> MetricValue {
+        switch self {
+        case .none: return .tensor(state.concatenated("scores") ?? .zeros([0]))
+        case .sum: return .tensor(state["score_sum"].cast(.float32))
+        case .mean: return .tensor((state["score_sum"] / state["total"]).cast(.float32))
+        }
+    }
+
+    static func option(default def: String) -> OptionSpec {
+        OptionSpec("reduction", .choice(["mean", "sum", "none", "None"]), default: .string(def),
+                   help: "mean or sum over samples, or none for one value per sample")
+    }
+}
+
+/// How per-output scores are combined (TorchMetrics' `multioutput`).
+public enum MultioutputAverage: String, Sendable {
+    /// One score per output.
+    case rawValues = "raw_values"
+    /// The mean of the outputs' scores.
+    case uniformAverage = "uniform_average"
+    /// The outputs' scores weighted by their target variance.
+    case varianceWeighted = "variance_weighted"
+
+    init(_ options: MetricOptions) {
+        self = MultioutputAverage(rawValue: options.string("multioutput") ?? "") ?? .uniformAverage
     }
 }

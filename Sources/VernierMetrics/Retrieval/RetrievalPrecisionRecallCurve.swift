@@ -35,8 +35,8 @@ struct RetrievalCurves {
             switch config.emptyTargetAction {
             case .neg, .pos:
                 let v: Double = config.emptyTargetAction == .pos ? 1 : 0
-                precisions += [Double](repeating: v, count: maxK)
-                recalls += [Double](repeating: v, count: maxK)
+                precisions.append(contentsOf: repeatElement(v, count: maxK))
+                recalls.append(contentsOf: repeatElement(v, count: maxK))
             case .skip: break
             case .error:
                 throw MetricError.invalidInput(metric: metric, argument: "target",
@@ -78,6 +78,12 @@ public final class RetrievalPrecisionRecallCurve: RegisteredMetric {
         maxK = options.int("max_k")
         adaptiveK = options.bool("adaptive_k") ?? false
         storage = MetricStorage(config.stateSpecs)
+    }
+
+    /// The curves up to `maxK` (nil: the largest query).
+    public convenience init(maxK: Int? = nil, adaptiveK: Bool = false, emptyTargetAction: EmptyTargetAction = .neg,
+                            ignoreIndex: Int? = nil, aggregation: RetrievalAggregation = .mean) throws {
+        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["max_k": RetrievalOptions.optional(maxK), "adaptive_k": .bool(adaptiveK)]))
     }
 
     public var computeGroupKey: String? { config.stateKey }
@@ -124,6 +130,13 @@ public final class RetrievalRecallAtFixedPrecision: RegisteredMetric {
         maxK = options.int("max_k")
         adaptiveK = options.bool("adaptive_k") ?? false
         storage = MetricStorage(config.stateSpecs)
+    }
+
+    /// The best recall with precision at least `minPrecision`, cut-offs up to `maxK` (nil: the largest query).
+    public convenience init(minPrecision: Double = 0, maxK: Int? = nil, adaptiveK: Bool = false,
+                            emptyTargetAction: EmptyTargetAction = .neg,
+                            ignoreIndex: Int? = nil, aggregation: RetrievalAggregation = .mean) throws {
+        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["min_precision": .double(minPrecision), "max_k": RetrievalOptions.optional(maxK), "adaptive_k": .bool(adaptiveK)]))
     }
 
     public var computeGroupKey: String? { config.stateKey }

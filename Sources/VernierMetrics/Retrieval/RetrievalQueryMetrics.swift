@@ -46,6 +46,12 @@ public final class RetrievalMAP: RetrievalQueryMetric {
         storage = MetricStorage(config.stateSpecs)
     }
 
+    /// Mean average precision over the first `topK` documents (nil: all).
+    public convenience init(topK: Int? = nil, emptyTargetAction: EmptyTargetAction = .neg, ignoreIndex: Int? = nil,
+                            aggregation: RetrievalAggregation = .mean) throws {
+        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["top_k": RetrievalOptions.optional(topK)]))
+    }
+
     func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
         var hits = 0.0, sum = 0.0
         for i in 0..<Swift.min(topK ?? preds.count, preds.count) where preds[i] > 0 && target[i] > 0 {
@@ -75,6 +81,12 @@ public final class RetrievalMRR: RetrievalQueryMetric {
         config = RetrievalConfig(options)
         topK = options.int("top_k")
         storage = MetricStorage(config.stateSpecs)
+    }
+
+    /// Mean reciprocal rank within the first `topK` documents (nil: all).
+    public convenience init(topK: Int? = nil, emptyTargetAction: EmptyTargetAction = .neg, ignoreIndex: Int? = nil,
+                            aggregation: RetrievalAggregation = .mean) throws {
+        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["top_k": RetrievalOptions.optional(topK)]))
     }
 
     func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
@@ -107,6 +119,12 @@ public final class RetrievalPrecision: RetrievalQueryMetric {
         storage = MetricStorage(config.stateSpecs)
     }
 
+    /// Precision at `topK` (nil: every document), per query size with `adaptiveK`.
+    public convenience init(topK: Int? = nil, adaptiveK: Bool = false, emptyTargetAction: EmptyTargetAction = .neg, ignoreIndex: Int? = nil,
+                            aggregation: RetrievalAggregation = .mean) throws {
+        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["top_k": RetrievalOptions.optional(topK), "adaptive_k": .bool(adaptiveK)]))
+    }
+
     func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
         var k = topK ?? preds.count
         if adaptiveK && k > preds.count { k = preds.count }
@@ -135,6 +153,12 @@ public final class RetrievalRecall: RetrievalQueryMetric {
         storage = MetricStorage(config.stateSpecs)
     }
 
+    /// Recall at `topK` (nil: every document).
+    public convenience init(topK: Int? = nil, emptyTargetAction: EmptyTargetAction = .neg, ignoreIndex: Int? = nil,
+                            aggregation: RetrievalAggregation = .mean) throws {
+        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["top_k": RetrievalOptions.optional(topK)]))
+    }
+
     func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
         target.relevant(in: preds, first: topK ?? preds.count, positiveScores: true) / target.total
     }
@@ -160,6 +184,12 @@ public final class RetrievalFallOut: RetrievalQueryMetric {
         config = RetrievalConfig(options)
         topK = options.int("top_k")
         storage = MetricStorage(config.stateSpecs)
+    }
+
+    /// Fall-out at `topK` (nil: every document).
+    public convenience init(topK: Int? = nil, emptyTargetAction: EmptyTargetAction = .pos, ignoreIndex: Int? = nil,
+                            aggregation: RetrievalAggregation = .mean) throws {
+        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["top_k": RetrievalOptions.optional(topK)]))
     }
 
     func isEmpty(_ target: UnsafeBufferPointer<Float>) -> Bool { target.total == Double(target.count) }
@@ -192,6 +222,12 @@ public final class RetrievalHitRate: RetrievalQueryMetric {
         storage = MetricStorage(config.stateSpecs)
     }
 
+    /// Hit rate at `topK` (nil: every document).
+    public convenience init(topK: Int? = nil, emptyTargetAction: EmptyTargetAction = .neg, ignoreIndex: Int? = nil,
+                            aggregation: RetrievalAggregation = .mean) throws {
+        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["top_k": RetrievalOptions.optional(topK)]))
+    }
+
     func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
         target.relevant(in: preds, first: topK ?? preds.count, positiveScores: false) > 0 ? 1 : 0
     }
@@ -213,6 +249,12 @@ public final class RetrievalRPrecision: RetrievalQueryMetric {
         self.options = options
         config = RetrievalConfig(options)
         storage = MetricStorage(config.stateSpecs)
+    }
+
+    /// R-precision.
+    public convenience init(emptyTargetAction: EmptyTargetAction = .neg, ignoreIndex: Int? = nil,
+                            aggregation: RetrievalAggregation = .mean) throws {
+        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation))
     }
 
     func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
@@ -247,6 +289,12 @@ public final class RetrievalNormalizedDCG: RetrievalQueryMetric {
         config = RetrievalConfig(options, graded: true)
         topK = options.int("top_k")
         storage = MetricStorage(config.stateSpecs)
+    }
+
+    /// NDCG at `topK` (nil: every document).
+    public convenience init(topK: Int? = nil, emptyTargetAction: EmptyTargetAction = .neg, ignoreIndex: Int? = nil,
+                            aggregation: RetrievalAggregation = .mean) throws {
+        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["top_k": RetrievalOptions.optional(topK)]))
     }
 
     @inline(__always)
@@ -322,6 +370,12 @@ public final class RetrievalAUROC: RetrievalQueryMetric {
             throw MetricError.invalidOption(metric: Self.descriptor.name, option: "max_fpr", expected: "None or a number in (0, 1], got \(maxFPR)")
         }
         storage = MetricStorage(config.stateSpecs)
+    }
+
+    /// AUROC of the first `topK` documents (nil: all), partial up to `maxFPR` when given.
+    public convenience init(topK: Int? = nil, maxFPR: Double? = nil, emptyTargetAction: EmptyTargetAction = .neg, ignoreIndex: Int? = nil,
+                            aggregation: RetrievalAggregation = .mean) throws {
+        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["top_k": RetrievalOptions.optional(topK), "max_fpr": maxFPR.map { .double($0) } ?? .none]))
     }
 
     func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {

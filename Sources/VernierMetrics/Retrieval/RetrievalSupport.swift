@@ -16,7 +16,14 @@ public enum EmptyTargetAction: String, Sendable {
 
 /// How per-query scores are combined (TorchMetrics' `aggregation`).
 public enum RetrievalAggregation: String, Sendable {
-    case mean, median, min, max
+    /// The mean of the query scores.
+    case mean
+    /// The lower median (`torch.median`'s choice for an even count).
+    case median
+    /// The smallest query score.
+    case min
+    /// The largest query score.
+    case max
 
     /// The aggregate of `values` (not empty); `median` is the lower median,
     /// as `torch.median`.
@@ -33,25 +40,40 @@ public enum RetrievalAggregation: String, Sendable {
 /// The option declarations of the retrieval metrics, with TorchMetrics'
 /// names and defaults.
 public enum RetrievalOptions {
+    /// `empty_target_action`: neg, pos, skip or error (default `def`).
     public static func emptyTargetAction(default def: EmptyTargetAction = .neg) -> OptionSpec {
         OptionSpec("empty_target_action", .choice(["neg", "pos", "skip", "error"]), default: .string(def.rawValue),
                    help: "a query without positive target scores 0 (neg), 1 (pos), is skipped, or is an error")
     }
+    /// `ignore_index`: documents whose target equals it are dropped (default None).
     public static let ignoreIndex = OptionSpec("ignore_index", .optional(.int()), default: .none,
                                                help: "target value whose documents are dropped")
+    /// `aggregation`: mean (default), median, min or max over queries.
     public static let aggregation = OptionSpec("aggregation", .choice(["mean", "median", "min", "max"]), default: .string("mean"),
                                                help: "how per-query scores are combined")
     /// `top_k`: None (every document) or a positive integer (TorchMetrics
     /// silently reads 0 as "no limit" for some metrics; Vernier rejects it).
     public static let topK = OptionSpec("top_k", .optional(.int(min: 1)), default: .none,
                                         help: "only the k highest-scored documents of each query count (None: all)")
+    /// `adaptive_k`: a query shorter than k is scored at its own size (default false).
     public static let adaptiveK = OptionSpec("adaptive_k", .bool, default: .bool(false),
                                              help: "cap k at the query's size when it has fewer documents")
+    /// `max_k`: the last cut-off of the curves (default None: the largest query).
     public static let maxK = OptionSpec("max_k", .optional(.int(min: 1)), default: .none,
                                         help: "the curve's last k (None: the largest query)")
 
     /// The options every per-query retrieval metric takes.
     static func common(empty: EmptyTargetAction = .neg) -> [OptionSpec] { [emptyTargetAction(default: empty), ignoreIndex, aggregation] }
+
+    /// Option values of a Swift initialiser: the common options plus `extra`.
+    static func given(_ empty: EmptyTargetAction, _ ignoreIndex: Int?, _ aggregation: RetrievalAggregation,
+                      _ extra: [String: OptionValue] = [:]) -> [String: OptionValue] {
+        extra.merging(["empty_target_action": .string(empty.rawValue), "ignore_index": optional(ignoreIndex),
+                       "aggregation": .string(aggregation.rawValue)]) { a, _ in a }
+    }
+
+    /// `.int(x)`, or `.none` for nil.
+    static func optional(_ x: Int?) -> OptionValue { x.map { .int($0) } ?? .none }
 }
 
 /// The resolved options shared by the retrieval metrics, and their states.
@@ -61,8 +83,11 @@ public enum RetrievalOptions {
 /// and `target` (uint8 0/1, or float32 relevance for graded metrics), `cat`
 /// lists of the documents kept after `ignore_index`.
 public struct RetrievalConfig: Sendable {
+    /// What an empty query scores.
     public let emptyTargetAction: EmptyTargetAction
+    /// The target value whose documents are dropped.
     public let ignoreIndex: Int?
+    /// How query scores are combined.
     public let aggregation: RetrievalAggregation
     /// Whether targets are graded relevance (NDCG) rather than 0/1.
     public let graded: Bool
