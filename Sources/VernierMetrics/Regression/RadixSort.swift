@@ -5,9 +5,9 @@ import VernierTensor
 /// (query id, then score descending).
 ///
 /// Keys are `(hi, lo)`, compared as one unsigned number; items with equal
-/// keys keep their input order. Eight-bit digits; a digit that is the same
-/// for every item is skipped, so sorting float32 scores costs at most four
-/// passes and a small range of query ids one or two more.
+/// keys keep their input order. Eleven-bit digits; a digit that is the same
+/// for every item is skipped, so sorting float32 scores costs at most three
+/// passes and a range of up to 2^22 query ids one or two more.
 ///
 /// - Complexity: O(n · varying digits), two buffers of n items.
 enum RadixSort {
@@ -30,6 +30,21 @@ enum RadixSort {
     @inline(__always)
     static func descendingKey(_ x: Float) -> UInt32 { ~ascendingKey(x) }
 
+    static let digitBits: UInt64 = 11
+    static let buckets = 1 << 11
+
+    /// One digit: which word (0: lo, 1: hi) and the shift of its lowest bit.
+    struct Digit {
+        let word: Int
+        let shift: UInt64
+
+        @inline(__always)
+        func of(_ it: Item) -> Int {
+            let w = word == 0 ? UInt64(it.lo) : it.hi
+            return Int(truncatingIfNeeded: (w &>> shift) & UInt64(RadixSort.buckets - 1))
+        }
+    }
+
     /// Sorts `items` by `(hi, lo)` ascending, stably.
     static func sort(_ items: inout [Item]) {
         let n = items.count
@@ -40,50 +55,49 @@ enum RadixSort {
             orHi |= it.hi; andHi &= it.hi
             orLo |= it.lo; andLo &= it.lo
         }
-        let varyLo = orLo ^ andLo, varyHi = orHi ^ andHi
-        // Digits from least to most significant: (word, shift) with word 0 = lo, 1 = hi.
-        var digits: [(word: Int, shift: UInt64)] = []
-        for d in 0..<4 where (varyLo >> (8 * UInt32(d))) & 0xFF != 0 { digits.append((0, UInt64(8 * d))) }
-        for d in 0..<8 where (varyHi >> (8 * UInt64(d))) & 0xFF != 0 { digits.append((1, UInt64(8 * d))) }
+        let varying = [UInt64(orLo ^ andLo), orHi ^ andHi]
+        var digits: [Digit] = []
+        for (word, bits) in [(0, UInt64(32)), (1, UInt64(64))] {
+            for shift in stride(from: UInt64(0), to: bits, by: Int(digitBits)) where (varying[word] &>> shift) & UInt64(buckets - 1) != 0 {
+                digits.append(Digit(word: word, shift: shift))
+            }
+        }
         guard !digits.isEmpty else { return }
 
-        var counts = [Int](repeating: 0, count: digits.count * 256)
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: digits.count * buckets)
+        defer { counts.deallocate() }
+        counts.initialize(repeating: 0, count: digits.count * buckets)
         items.withUnsafeBufferPointer { src in
-            counts.withUnsafeMutableBufferPointer { c in
-                for it in src {
-                    for (k, d) in digits.enumerated() {
-                        c[k * 256 + digit(it, d.word, d.shift)] += 1
-                    }
-                }
+            for (k, d) in digits.enumerated() {
+                let c = counts + k * buckets
+                for it in src { c[d.of(it)] &+= 1 }
             }
         }
         var scratch = [Item](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
         var inScratch = false
         items.withUnsafeMutableBufferPointer { a in
             scratch.withUnsafeMutableBufferPointer { b in
-                var offsets = [Int](repeating: 0, count: 256)
                 for (k, d) in digits.enumerated() {
+                    // Turn the counts into starting offsets, in place.
+                    let offsets = counts + k * buckets
                     var total = 0
-                    for v in 0..<256 {
+                    for v in 0..<buckets {
+                        let c = offsets[v]
                         offsets[v] = total
-                        total += counts[k * 256 + v]
+                        total &+= c
                     }
                     let (src, dst) = inScratch ? (b, a) : (a, b)
+                    let out = dst.baseAddress!
                     for it in src {
-                        let v = digit(it, d.word, d.shift)
-                        dst[offsets[v]] = it
-                        offsets[v] += 1
+                        let v = d.of(it)
+                        out[offsets[v]] = it
+                        offsets[v] &+= 1
                     }
                     inScratch.toggle()
                 }
             }
         }
         if inScratch { items = scratch }
-    }
-
-    @inline(__always)
-    private static func digit(_ it: Item, _ word: Int, _ shift: UInt64) -> Int {
-        word == 0 ? Int((UInt64(it.lo) >> shift) & 0xFF) : Int((it.hi >> shift) & 0xFF)
     }
 }
 
