@@ -279,6 +279,18 @@ struct RegressionTests {
         }
     }
 
+    @Test func radixSortMatchesAStableComparisonSort() {
+        var rng = SplitMix64(seed: 11)
+        for hiRange in [UInt64(1), 3, 1 << 20, UInt64.max] {
+            var items = (0..<5000).map { i in
+                RadixSort.Item(hi: hiRange == .max ? rng.next() : rng.next() % hiRange, lo: UInt32(truncatingIfNeeded: rng.next() % 700), position: UInt32(i))
+            }
+            let expected = items.sorted { ($0.hi, $0.lo, $0.position) < ($1.hi, $1.lo, $1.position) }.map(\.position)
+            RadixSort.sort(&items)
+            #expect(items.map(\.position) == expected, "hi range \(hiRange)")
+        }
+    }
+
     @Test func kendallVariants() throws {
         // One discordant pair (2, 3) of six: C = 5, D = 1, no ties.
         let b = pair([1, 2, 3, 4], [1, 3, 2, 4])
