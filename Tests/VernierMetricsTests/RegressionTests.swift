@@ -379,6 +379,8 @@ struct RegressionTests {
         // No event anywhere: 0/0 is 0. A value equal to the threshold is an event.
         #expect(try scalar("critical_success_index", [pair([0.1], [0.2])], options: ["threshold": .double(0.5)]) == 0)
         #expect(try scalar("critical_success_index", [pair([0.5], [0.5])], options: ["threshold": .double(0.5)]) == 1)
+        // float32 0.7 is just below the float64 0.7: it still equals the threshold in float32.
+        #expect(try scalar("critical_success_index", [pair([0.7], [0.7])], options: ["threshold": .double(0.7)]) == 1)
         #expect(throws: MetricError.self) { try registry.make("critical_success_index") }
         try expectRejects("critical_success_index", [pair([1], [1])], after: [b], options: ["threshold": .double(0.5), "keep_sequence_dim": .int(1)])
     }

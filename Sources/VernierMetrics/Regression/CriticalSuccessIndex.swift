@@ -52,8 +52,11 @@ public final class CriticalSuccessIndex: RegisteredMetric {
         let inner = keepDim.map { preds.shape[($0 + 1)...].reduce(1, *) } ?? 1
         var tallies = [[Int64]](repeating: [Int64](repeating: 0, count: positions), count: 3)
         let p = preds.toDoubles(), t = target.toDoubles()
+        // Compared in each tensor's own precision, like TorchMetrics: a float32 0.7 is an event for threshold 0.7.
+        let predsThreshold = preds.dtype == .float32 ? Double(Float(threshold)) : threshold
+        let targetThreshold = target.dtype == .float32 ? Double(Float(threshold)) : threshold
         for i in p.indices {
-            let predicted = p[i] >= threshold, observed = t[i] >= threshold
+            let predicted = p[i] >= predsThreshold, observed = t[i] >= targetThreshold
             guard predicted || observed else { continue }
             let k = (i / inner) % positions
             tallies[predicted && observed ? 0 : (observed ? 1 : 2)][k] += 1
