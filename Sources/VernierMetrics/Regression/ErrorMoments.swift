@@ -22,34 +22,39 @@ enum ErrorMoments {
     // MARK: Outputs of unknown width
 
     /// The name of the list state that holds the summaries of metrics whose
-    /// output width comes from the data (R², explained variance): one
-    /// float64 tensor of shape `trailing + [10]` per instance (an update folds
-    /// its batch into the single item; merging concatenates instances, and
-    /// compute folds them in order).
+    /// output width comes from the data (R², explained variance): rows of
+    /// shape `[1] + trailing + [10]`, one per instance (an update folds its
+    /// batch into the instance's row). Merging and distributed sync both
+    /// concatenate along axis 0, which keeps one row per instance either way;
+    /// compute folds the rows in order.
     static let listState = "moments"
 
     /// Folds a batch whose columns have shape `trailing` into the list state.
     static func fold(_ state: inout MetricState, _ batch: [PairMoments], trailing: [Int], metric: String) throws {
-        let packed = try PairMoments.pack(batch).reshaped(trailing + [PairMoments.width])
+        let packed = try PairMoments.pack(batch).reshaped([1] + trailing + [PairMoments.width])
         let items = state.list(listState)
-        if let first = items.first, first.shape != packed.shape {
+        if let first = items.first, Array(first.shape.dropFirst()) != Array(packed.shape.dropFirst()) {
             throw MetricError.invalidInput(metric: metric, argument: "preds",
-                                           expected: "trailing shape \(Array(first.shape.dropLast())) like earlier batches, got \(trailing)")
+                                           expected: "trailing shape \(Array(first.shape.dropFirst().dropLast())) like earlier batches, got \(trailing)")
         }
         let merged = try combined(items + [packed], metric: metric)
         try state.setValue(.list([merged.tensor]), at: state.index(of: listState)!, metric: metric)
     }
 
-    /// The summaries of every item merged in order, with the trailing shape.
+    /// The summaries of every row merged in order, with the trailing shape;
+    /// `tensor` is the merged single row `[1] + trailing + [10]`.
     static func combined(_ items: [Tensor], metric: String) throws -> (moments: [PairMoments], trailing: [Int], tensor: Tensor) {
-        guard var acc = items.first else { return ([], [], .zeros([0])) }
-        for t in items.dropFirst() {
-            guard t.shape == acc.shape else {
-                throw MetricError.stateMismatch(metric: metric, state: listState, detail: "merged instances saw outputs of shapes \(Array(acc.shape.dropLast())) and \(Array(t.shape.dropLast()))")
-            }
-            acc = try PairMoments.merged(acc, t).reshaped(acc.shape)
+        guard let first = items.first else { return ([], [], .zeros([0])) }
+        for t in items.dropFirst() where Array(t.shape.dropFirst()) != Array(first.shape.dropFirst()) {
+            throw MetricError.stateMismatch(metric: metric, state: listState, detail: "merged instances saw outputs of shapes \(Array(first.shape.dropFirst().dropLast())) and \(Array(t.shape.dropFirst().dropLast()))")
         }
-        return (PairMoments.unpack(acc), Array(acc.shape.dropLast()), acc)
+        let rows = try Tensor.concatenate(items, axis: 0)
+        let rowShape = Array(first.shape.dropFirst())
+        var acc = try rows.slice(axis: 0, start: 0, end: 1).reshaped(rowShape)
+        for r in 1..<rows.shape[0] {
+            acc = try PairMoments.merged(acc, try rows.slice(axis: 0, start: r, end: r + 1).reshaped(rowShape)).reshaped(rowShape)
+        }
+        return (PairMoments.unpack(acc), Array(rowShape.dropLast()), try acc.reshaped([1] + rowShape))
     }
 
     /// Per-column scores reduced by `multioutput`: `raw_values` keeps them

@@ -125,9 +125,9 @@ public struct RetrievalConfig: Sendable {
         var ids = indexes.flattened().cast(.int64), scores = preds.flattened().cast(.float32), labels = target.flattened()
         if let ignoreIndex {
             let keep = labels.ne(Double(ignoreIndex))
-            ids = try ids.maskedSelectFlat(keep)
-            scores = try scores.maskedSelectFlat(keep)
-            labels = try labels.maskedSelectFlat(keep)
+            ids = try ids.maskedSelect(keep)
+            scores = try scores.maskedSelect(keep)
+            labels = try labels.maskedSelect(keep)
         }
         guard ids.count > 0 else {
             throw MetricError.invalidInput(metric: metric, argument: "target", expected: "at least one document that is not ignore_index=\(ignoreIndex.map(String.init) ?? "None")")
