@@ -19,7 +19,9 @@ public enum ClassificationOptions {
     public static let numLabels = OptionSpec("num_labels", .int(min: 2), default: .none, help: "number of labels (required)")
     public static let topK = OptionSpec("top_k", .int(min: 1), default: .int(1), help: "a prediction is correct when the target is among the k highest scores")
     public static let beta = OptionSpec("beta", .double(min: 0), default: .none, help: "weight of recall relative to precision, > 0 (required)")
-    public static let normalize = OptionSpec("normalize", .choice(["true", "pred", "all", "none", "None"]), default: .none,
+    /// `normalize`; a SPEC's `normalize=true` parses as a bool, so `true`
+    /// (and `false`, meaning none) is accepted in that form too.
+    public static let normalize = OptionSpec("normalize", .oneOf([.choice(["true", "pred", "all", "none", "None"]), .bool]), default: .none,
                                              help: "divide by the target (true) or prediction (pred) totals, or by everything (all)")
     public static let weights = OptionSpec("weights", .choice(["linear", "quadratic", "none", "None"]), default: .none,
                                            help: "disagreement weights: none (0/1), linear or quadratic in the class distance")

@@ -27,9 +27,13 @@ public enum ConfusionMatrixNormalization: String, Sendable {
     /// Raw int64 counts.
     case none
 
-    /// Reads the `normalize` option (`None` and absent mean `none`).
+    /// Reads the `normalize` option (`None`, `false` and absent mean `none`; `true` may come as a bool).
     init(_ options: MetricOptions) {
-        self = options.string("normalize").flatMap(Self.init(rawValue:)) ?? ConfusionMatrixNormalization.none
+        if let flag = options.bool("normalize") {
+            self = flag ? .true : ConfusionMatrixNormalization.none
+        } else {
+            self = options.string("normalize").flatMap(Self.init(rawValue:)) ?? ConfusionMatrixNormalization.none
+        }
     }
 
     /// The matrix normalised (TorchMetrics' `_confusion_matrix_reduce`):
