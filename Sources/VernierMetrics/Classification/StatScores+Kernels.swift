@@ -311,7 +311,57 @@ struct BinaryLabelReader: BinaryPredictionReader {
     func value(_ i: Int) -> Int64 { labels[i] }
 }
 
+/// Counts of one run of binary positions: true positives, predicted
+/// positives, actual positives, positions counted (not ignored).
+struct BinaryRunCounts {
+    var tp: Int64 = 0, predicted: Int64 = 0, actual: Int64 = 0, counted: Int64 = 0
+
+    mutating func add(_ o: BinaryRunCounts) {
+        tp &+= o.tp; predicted &+= o.predicted; actual &+= o.actual; counted &+= o.counted
+    }
+}
+
 extension ClassificationKernels {
+    /// Counts the positions `range` of a binary run without branches: the
+    /// 0/1 checks are OR-ed into flags, and only when a flag is set is the
+    /// run scanned again for the first invalid value (the error path).
+    @inline(__always)
+    static func countRun<R: BinaryPredictionReader>(_ reader: R, _ target: UnsafePointer<Int64>, _ range: Range<Int>, ignore: Int64?,
+                                                    _ invalid: inout InvalidValues) -> BinaryRunCounts {
+        var c = BinaryRunCounts()
+        var badPrediction: UInt64 = 0, badTarget: UInt64 = 0
+        if let ignored = ignore {
+            for i in range {
+                let p = reader.value(i), t = target[i]
+                let keep: Int64 = t == ignored ? 0 : -1
+                badPrediction |= UInt64(bitPattern: p) >> 1
+                badTarget |= UInt64(bitPattern: t & keep) >> 1
+                c.tp &+= p & t & keep
+                c.predicted &+= p & keep
+                c.actual &+= t & keep
+                c.counted &+= keep & 1
+            }
+        } else {
+            for i in range {
+                let p = reader.value(i), t = target[i]
+                badPrediction |= UInt64(bitPattern: p) >> 1
+                badTarget |= UInt64(bitPattern: t) >> 1
+                c.tp &+= p & t
+                c.predicted &+= p
+                c.actual &+= t
+            }
+            c.counted = Int64(range.count)
+        }
+        if badPrediction | badTarget != 0 {
+            for i in range {
+                let p = reader.value(i), t = target[i]
+                if UInt64(bitPattern: p) > 1 && invalid.prediction == nil { invalid.prediction = p }
+                if UInt64(bitPattern: t) > 1 && t != ignore && invalid.target == nil { invalid.target = t }
+            }
+        }
+        return c
+    }
+
     /// Counts per (row, label) of a `(samples, labels, inner)` batch, laid out
     /// `[tp, predicted positive, actual positive, counted]`: one row (global)
     /// or one per sample. Ignored targets are skipped; a prediction other
@@ -319,40 +369,20 @@ extension ClassificationKernels {
     static func scanThresholded<R: BinaryPredictionReader>(
         _ reader: R, target: UnsafePointer<Int64>, samples: Int, labels: Int, inner: Int, ignore: Int64?, perSample: Bool
     ) -> (counts: [Int64], invalid: InvalidValues) {
-        let hasIgnore = ignore != nil
-        let ignored = ignore ?? 0
         if !perSample && labels == 1 {
             // Hot path: one label, global: the whole batch is one run of elements.
-            let n = samples * inner
-            let parts = Parallelism.mapChunks(n, initial: ([Int64](repeating: 0, count: 4), InvalidValues())) { range in
-                var tp: Int64 = 0, predicted: Int64 = 0, actual: Int64 = 0, counted: Int64 = 0
+            let parts = Parallelism.mapChunks(samples * inner, initial: (BinaryRunCounts(), InvalidValues())) { range in
                 var invalid = InvalidValues()
-                for i in range {
-                    let p = reader.value(i)
-                    if UInt64(bitPattern: p) > 1 {
-                        if invalid.prediction == nil { invalid.prediction = p }
-                        continue
-                    }
-                    let t = target[i]
-                    if hasIgnore && t == ignored { continue }
-                    if UInt64(bitPattern: t) > 1 {
-                        if invalid.target == nil { invalid.target = t }
-                        continue
-                    }
-                    tp &+= p & t
-                    predicted &+= p
-                    actual &+= t
-                    counted &+= 1
-                }
-                return ([tp, predicted, actual, counted], invalid)
+                let c = countRun(reader, target, range, ignore: ignore, &invalid)
+                return (c, invalid)
             }
-            var total = [Int64](repeating: 0, count: 4)
+            var total = BinaryRunCounts()
             var invalid = InvalidValues()
             for part in parts {
-                for k in 0..<4 { total[k] &+= part.0[k] }
+                total.add(part.0)
                 invalid.merge(part.1)
             }
-            return (total, invalid)
+            return ([total.tp, total.predicted, total.actual, total.counted], invalid)
         }
         let width = labels * 4
         let shared = perSample ? CountBuffer(count: samples * width) : nil
@@ -363,29 +393,12 @@ extension ClassificationKernels {
             for s in range {
                 let row = shared == nil ? buffer.base : buffer.base + s * width
                 for l in 0..<labels {
-                    var tp: Int64 = 0, predicted: Int64 = 0, actual: Int64 = 0, counted: Int64 = 0
                     let start = (s * labels + l) * inner
-                    for i in start..<(start + inner) {
-                        let p = reader.value(i)
-                        if UInt64(bitPattern: p) > 1 {
-                            if invalid.prediction == nil { invalid.prediction = p }
-                            continue
-                        }
-                        let t = target[i]
-                        if hasIgnore && t == ignored { continue }
-                        if UInt64(bitPattern: t) > 1 {
-                            if invalid.target == nil { invalid.target = t }
-                            continue
-                        }
-                        tp &+= p & t
-                        predicted &+= p
-                        actual &+= t
-                        counted &+= 1
-                    }
-                    row[l * 4] &+= tp
-                    row[l * 4 + 1] &+= predicted
-                    row[l * 4 + 2] &+= actual
-                    row[l * 4 + 3] &+= counted
+                    let c = countRun(reader, target, start..<(start + inner), ignore: ignore, &invalid)
+                    row[l * 4] &+= c.tp
+                    row[l * 4 + 1] &+= c.predicted
+                    row[l * 4 + 2] &+= c.actual
+                    row[l * 4 + 3] &+= c.counted
                 }
             }
             return (shared == nil ? buffer : nil, invalid)
