@@ -3,28 +3,40 @@ import VernierCore
 /// The option declarations shared by the classification metrics, with
 /// TorchMetrics' names and defaults.
 public enum ClassificationOptions {
+    /// `threshold`: float preds above it are positive; default 0.5.
     public static let threshold = OptionSpec("threshold", .double(min: 0, max: 1), default: .double(0.5),
                                              help: "probability above which a prediction is positive (preds > threshold)")
+    /// `multidim_average`: `global` (default) or `samplewise`.
     public static let multidimAverage = OptionSpec("multidim_average", .choice(["global", "samplewise"]), default: .string("global"),
                                                    help: "global: extra dimensions are flattened; samplewise: one value per sample")
+    /// `ignore_index`: the target value whose positions are left out; default None.
     public static let ignoreIndex = OptionSpec("ignore_index", .optional(.int()), default: .none,
                                                help: "target value whose positions are ignored")
+    /// `validate_args`: accepted for TorchMetrics compatibility; Vernier always validates.
     public static let validateArgs = OptionSpec("validate_args", .bool, default: .bool(true),
                                                 help: "check the inputs (Vernier always checks what could corrupt state)")
+    /// `zero_division`: the value of a 0/0 score, 0 (default) or 1 (TorchMetrics allows only these).
     public static let zeroDivision = OptionSpec("zero_division", .int(min: 0, max: 1), default: .int(0),
                                                 help: "value of a 0/0 score: 0 or 1")
+    /// `input_format` (Vernier's own): how float preds are read, see ``InputFormat``.
     public static let inputFormat = OptionSpec("input_format", .choice(["auto", "probs", "logits", "labels"]), default: .string("auto"),
                                                help: "how float preds are read; auto decides per batch like TorchMetrics")
+    /// `num_classes` (required, at least 2).
     public static let numClasses = OptionSpec("num_classes", .int(min: 2), default: .none, help: "number of classes (required)")
+    /// `num_labels` (required, at least 2).
     public static let numLabels = OptionSpec("num_labels", .int(min: 2), default: .none, help: "number of labels (required)")
+    /// `top_k`: the top-k rule's k, at most `num_classes`; default 1.
     public static let topK = OptionSpec("top_k", .int(min: 1), default: .int(1), help: "a prediction is correct when the target is among the k highest scores")
+    /// `beta` (required for F-beta): recall counts β times as much as precision; must be > 0.
     public static let beta = OptionSpec("beta", .double(min: 0), default: .none, help: "weight of recall relative to precision, > 0 (required)")
     /// `normalize`; a SPEC's `normalize=true` parses as a bool, so `true`
     /// (and `false`, meaning none) is accepted in that form too.
     public static let normalize = OptionSpec("normalize", .oneOf([.choice(["true", "pred", "all", "none", "None"]), .bool]), default: .none,
                                              help: "divide by the target (true) or prediction (pred) totals, or by everything (all)")
+    /// `weights` of Cohen's kappa: none (default), `linear` or `quadratic`.
     public static let weights = OptionSpec("weights", .choice(["linear", "quadratic", "none", "None"]), default: .none,
                                            help: "disagreement weights: none (0/1), linear or quadratic in the class distance")
+    /// `average` with default `def`: `micro`, `macro`, `weighted`, `none`/`None` (and `binary` when allowed).
     public static func average(_ def: String, allowBinary: Bool = false) -> OptionSpec {
         OptionSpec("average", .choice(["micro", "macro", "weighted", "none", "None"] + (allowBinary ? ["binary"] : [])), default: .string(def),
                    help: "reduction over classes: micro, macro, weighted or none")

@@ -3,6 +3,7 @@ import VernierCore
 /// The registry entries of the stat-score classification families
 /// (accuracy, precision, recall, F-scores, ..., confusion matrix).
 public enum StatScoreMetrics {
+    /// Every descriptor of the family, by task.
     public static let descriptors: [MetricDescriptor] = [
         BinaryAccuracy.descriptor, MulticlassAccuracy.descriptor, MultilabelAccuracy.descriptor,
         BinaryStatScores.descriptor, MulticlassStatScores.descriptor, MultilabelStatScores.descriptor,

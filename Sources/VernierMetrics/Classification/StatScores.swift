@@ -69,16 +69,25 @@ public enum ClassificationStatistics: String, Sendable {
 ///   summed scalars (global) or `cat` lists of `[N]` (samplewise).
 /// - binary and multilabel add ``mixedFormatState``.
 public struct StatScoresConfig: Sendable {
+    /// The task: binary, multiclass or multilabel.
     public let task: ClassificationTask
+    /// Which statistics the states hold.
     public let statistics: ClassificationStatistics
     /// 1 for binary, the number of classes or labels otherwise.
     public let numClasses: Int
+    /// Float preds above it are positive (binary, multilabel); default 0.5.
     public let threshold: Double
+    /// The top-k rule's k (multiclass); default 1.
     public let topK: Int
+    /// The reduction over classes (compute only); default `macro`.
     public let average: ClassAverage
+    /// Global statistics or one set per sample.
     public let multidimAverage: MultidimAverage
+    /// The target value whose positions are left out, if any.
     public let ignoreIndex: Int?
+    /// The value of a 0/0 score for the metrics that use it: 0 or 1.
     public let zeroDivision: Double
+    /// How float preds are read (binary, multilabel).
     public let inputFormat: InputFormat
 
     /// Reads and cross-checks the options of a `task` metric (options it
@@ -158,10 +167,14 @@ public struct StatScoresConfig: Sendable {
 /// Laid out `[rows][cols]`: one row for global statistics or one per sample,
 /// one column per class (a single column for the binary task).
 public struct StatTotals: Sendable {
+    /// True positives, false positives, true negatives, false negatives, row-major.
     public var tp: [Double], fp: [Double], tn: [Double], fn: [Double]
+    /// 1 (global) or the number of samples (samplewise).
     public let rows: Int
+    /// The number of classes or labels (1 for binary).
     public let cols: Int
 
+    /// All-zero statistics of the given layout.
     public init(rows: Int, cols: Int) {
         self.rows = rows
         self.cols = cols
