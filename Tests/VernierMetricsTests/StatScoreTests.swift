@@ -86,6 +86,28 @@ struct StatScoreTests {
         try expectValues("binary_stat_scores:input_format=logits", [(probs([0.2, 0.7]), labels([0, 1]))], [1, 1, 0, 0, 1])
     }
 
+    @Test func samplewiseStatesStreamMergeAndCheckpoint() throws {
+        let batches = [
+            MetricInputs(preds: labels([0, 1, 1, 2, 2, 0], [2, 3]), target: labels([0, 1, 0, 2, 1, 0], [2, 3])),
+            MetricInputs(preds: labels([1, 1, 1], [1, 3]), target: labels([1, -1, 0], [1, 3])),
+            MetricInputs(preds: labels([2, 0, 1, 0, 0, 0], [2, 3]), target: labels([2, 0, 1, 1, 1, 1], [2, 3])),
+        ]
+        for spec in ["multiclass_f1_score:num_classes=3,multidim_average=samplewise,ignore_index=-1,average=none",
+                     "multiclass_stat_scores:num_classes=3,multidim_average=samplewise,ignore_index=-1,average=weighted",
+                     "multiclass_exact_match:num_classes=3,multidim_average=samplewise,ignore_index=-1"] {
+            let checker = MetricChecker { try Self.registry.make(spec: spec) }
+            let problems = try checker.checkAll(batches)
+            #expect(problems.isEmpty, "\(spec): \(problems)")
+            let m = try Self.registry.make(spec: spec)
+            for b in batches { try m.update(b) }
+            #expect(m.state.values.allSatisfy { v in
+                if case .list(let items) = v { return items.allSatisfy { $0.dtype == .int32 } }
+                return true
+            }, "samplewise lists are int32")
+            #expect(try m.compute().tensor!.shape.first == 5)
+        }
+    }
+
     @Test func mixedFormatRunsAreRecorded() throws {
         let m = try BinaryAccuracy()
         try m.update(preds: probs([0.2, 0.8]), target: labels([0, 1]))

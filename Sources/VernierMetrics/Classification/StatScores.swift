@@ -61,12 +61,13 @@ public enum ClassificationStatistics: String, Sendable {
 /// counting engine, and the state layout they imply.
 ///
 /// States (TorchMetrics' layout):
-/// - ``ClassificationStatistics/statScores``: `tp`, `fp`, `tn`, `fn`, int64,
-///   summed; global `[]` (binary) or `[C]`; samplewise `cat` lists of `[N]`
-///   or `[N, C]` batches.
+/// - ``ClassificationStatistics/statScores``: `tp`, `fp`, `tn`, `fn`;
+///   global: int64 `[]` (binary) or `[C]`, summed; samplewise: `cat` lists
+///   of int32 `[N]` or `[N, C]` batches (a sample's counts are bounded by
+///   its element count, so int32 halves the memory safely).
 /// - ``ClassificationStatistics/confusionMatrix``: `confmat`, int64, summed.
-/// - ``ClassificationStatistics/exactMatch``: `correct`, `total`, int64;
-///   summed scalars (global) or `cat` lists of `[N]` (samplewise).
+/// - ``ClassificationStatistics/exactMatch``: `correct`, `total`; int64
+///   summed scalars (global) or `cat` lists of int32 `[N]` (samplewise).
 /// - binary and multilabel add ``mixedFormatState``.
 public struct StatScoresConfig: Sendable {
     /// The task: binary, multiclass or multilabel.
@@ -256,8 +257,11 @@ public enum StatScores {
             var shape: [Int] = global ? [] : [rows]
             if cfg.hasClassAxis { shape.append(cols) }
             for (name, values) in [("tp", tp), ("fp", fp), ("tn", tn), ("fn", fn)] {
-                let t = Tensor(values, shape: shape)
-                if global { state[name] = state[name] + t } else { state.append(name, t) }
+                if global {
+                    state[name] = state[name] + Tensor(values, shape: shape)
+                } else {
+                    state.append(name, Tensor(values.map { Int32(truncatingIfNeeded: $0) }, shape: shape))
+                }
             }
         case .confusion(let m):
             state["confmat"] = state["confmat"] + Tensor(m, shape: cfg.confusionMatrixShape)
@@ -266,8 +270,8 @@ public enum StatScores {
                 state["correct"] = state["correct"] + Tensor(correct, shape: [])
                 state["total"] = state["total"] + Tensor(total, shape: [])
             } else {
-                state.append("correct", Tensor(correct, shape: [correct.count]))
-                state.append("total", Tensor(total, shape: [total.count]))
+                state.append("correct", Tensor(correct.map { Int32(truncatingIfNeeded: $0) }, shape: [correct.count]))
+                state.append("total", Tensor(total.map { Int32(truncatingIfNeeded: $0) }, shape: [total.count]))
             }
         }
     }
