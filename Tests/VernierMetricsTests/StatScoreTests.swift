@@ -307,6 +307,23 @@ struct StatScoreTests {
         try expectValues("multiclass_confusion_matrix:num_classes=5", batch, expected)
         let recall = (0..<c).map { k in expected[k * c + k] / (0..<c).reduce(0.0) { $0 + expected[k * c + $1] } }
         try expectValues("multiclass_recall:num_classes=5,average=none", batch, recall)
+        // A segmentation-shaped batch (2 maps, 4 classes, 200,000 pixels) is
+        // split across chunks by position rather than by sample.
+        let maps = 2, pixels = 200_000, k = 4
+        var seg = [Float](repeating: 0, count: maps * k * pixels), segTarget = [Int64](repeating: 0, count: maps * pixels)
+        var segExpected = [Double](repeating: 0, count: k * k)
+        for s in 0..<maps {
+            for x in 0..<pixels {
+                var best = 0
+                for j in 0..<k {
+                    seg[(s * k + j) * pixels + x] = Float(rng.next() % 10_000) / 10_000 + Float(j) * 1e-5
+                    if seg[(s * k + j) * pixels + x] > seg[(s * k + best) * pixels + x] { best = j }
+                }
+                segTarget[s * pixels + x] = x % 7 == 0 ? -1 : Int64(rng.next() % UInt64(k))
+                if segTarget[s * pixels + x] >= 0 { segExpected[Int(segTarget[s * pixels + x]) * k + best] += 1 }
+            }
+        }
+        try expectValues("multiclass_confusion_matrix:num_classes=4,ignore_index=-1", [(probs(seg, [maps, k, pixels]), labels(segTarget, [maps, pixels]))], segExpected)
         // Samplewise multilabel over many samples writes each sample's own row.
         let m = 300_000
         let mp = (0..<(m * 2)).map { Float($0 % 3) / 2 }, mt = (0..<(m * 2)).map { Int64($0 % 2) }

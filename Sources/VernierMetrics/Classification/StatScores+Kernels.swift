@@ -229,18 +229,63 @@ enum ClassificationKernels {
         Swift.max(1, Parallelism.minimumElementsPerTask / Swift.max(1, elementsPerSample))
     }
 
+    /// One position of a multiclass pass: read the prediction, check it,
+    /// skip an ignored target, check the target, count the pair.
+    @inline(__always)
+    static func visit<R: MulticlassPredictionReader, T: MulticlassTally>(
+        _ reader: R, _ tally: inout T, _ invalid: inout InvalidValues, target: UnsafePointer<Int64>,
+        sample s: Int, position x: Int, index i: Int, limit: UInt64, ignore: Int64?
+    ) {
+        let t = target[i]
+        let p = reader.label(sample: s, position: x, index: i, target: t)
+        if UInt64(bitPattern: p) >= limit {
+            if invalid.prediction == nil { invalid.prediction = p }
+            return
+        }
+        if let ignore, t == ignore { return }
+        if UInt64(bitPattern: t) >= limit {
+            if invalid.target == nil { invalid.target = t }
+            return
+        }
+        tally.count(target: Int(t), prediction: Int(p))
+    }
+
     /// One pass over a multiclass batch of `samples x inner` positions: the
     /// reader gives each prediction, positions whose target is `ignore` are
     /// skipped, valid pairs go to the chunk's tally. A prediction outside
     /// `[0, classes)` is invalid wherever it is; a target outside it is
     /// invalid unless ignored.
+    ///
+    /// With `bySample` false the tally must not need sample boundaries
+    /// (global counts): the positions are then split evenly across chunks,
+    /// so a batch of a few large samples (segmentation maps) still uses
+    /// every core.
     static func scanMulticlass<R: MulticlassPredictionReader, T: MulticlassTally>(
         _ reader: R, target: UnsafePointer<Int64>, samples: Int, inner: Int, classes: Int, ignore: Int64?,
-        elementsPerSample: Int, makeTally: () -> T
+        elementsPerSample: Int, bySample: Bool, makeTally: () -> T
     ) -> (tallies: [T], invalid: InvalidValues) {
         let limit = UInt64(classes)
-        let hasIgnore = ignore != nil
-        let ignored = ignore ?? 0
+        if !bySample && inner > 1 {
+            let perPosition = Swift.max(1, elementsPerSample / inner)
+            let parts = Parallelism.mapChunks(samples * inner, minimumPerTask: samplesPerTask(elementsPerSample: perPosition),
+                                              initial: (T?.none, InvalidValues())) { range in
+                var tally = makeTally()
+                var invalid = InvalidValues()
+                var s = range.lowerBound / inner, x = range.lowerBound % inner
+                for i in range {
+                    visit(reader, &tally, &invalid, target: target, sample: s, position: x, index: i, limit: limit, ignore: ignore)
+                    x += 1
+                    if x == inner {
+                        x = 0
+                        s += 1
+                    }
+                }
+                return (tally, invalid)
+            }
+            var invalid = InvalidValues()
+            for part in parts { invalid.merge(part.1) }
+            return (parts.compactMap(\.0), invalid)
+        }
         let parts = Parallelism.mapChunks(samples, minimumPerTask: samplesPerTask(elementsPerSample: elementsPerSample),
                                           initial: (T?.none, InvalidValues())) { range in
             var tally = makeTally()
@@ -249,19 +294,7 @@ enum ClassificationKernels {
                 tally.beginSample(s)
                 let rowStart = s * inner
                 for x in 0..<inner {
-                    let i = rowStart + x
-                    let t = target[i]
-                    let p = reader.label(sample: s, position: x, index: i, target: t)
-                    if UInt64(bitPattern: p) >= limit {
-                        if invalid.prediction == nil { invalid.prediction = p }
-                        continue
-                    }
-                    if hasIgnore && t == ignored { continue }
-                    if UInt64(bitPattern: t) >= limit {
-                        if invalid.target == nil { invalid.target = t }
-                        continue
-                    }
-                    tally.count(target: Int(t), prediction: Int(p))
+                    visit(reader, &tally, &invalid, target: target, sample: s, position: x, index: rowStart + x, limit: limit, ignore: ignore)
                 }
                 tally.endSample(s)
             }

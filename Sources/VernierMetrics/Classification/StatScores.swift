@@ -475,7 +475,8 @@ public enum StatScores {
             let width = ClassCountTally.rowWidth(c)
             let shared = perSample ? CountBuffer(count: n * width) : nil
             let (tallies, invalid) = ClassificationKernels.scanMulticlass(
-                reader, target: target, samples: n, inner: inner, classes: c, ignore: ignore, elementsPerSample: elementsPerSample
+                reader, target: target, samples: n, inner: inner, classes: c, ignore: ignore, elementsPerSample: elementsPerSample,
+                bySample: perSample
             ) { ClassCountTally(buffer: shared ?? CountBuffer(count: width), classes: c, perSample: perSample) }
             let buffer: CountBuffer
             if let shared { buffer = shared } else {
@@ -497,7 +498,8 @@ public enum StatScores {
             return (.counts(rows: rows, cols: c, values: cells), invalid)
         case .confusionMatrix:
             let (tallies, invalid) = ClassificationKernels.scanMulticlass(
-                reader, target: target, samples: n, inner: inner, classes: c, ignore: ignore, elementsPerSample: elementsPerSample
+                reader, target: target, samples: n, inner: inner, classes: c, ignore: ignore, elementsPerSample: elementsPerSample,
+                bySample: false
             ) { ConfusionTally(buffer: CountBuffer(count: c * c), classes: c) }
             let total = CountBuffer(count: c * c)
             for t in tallies { total.add(t.buffer) }
@@ -505,7 +507,8 @@ public enum StatScores {
         case .exactMatch:
             let shared = perSample ? CountBuffer(count: n) : nil
             let (tallies, invalid) = ClassificationKernels.scanMulticlass(
-                reader, target: target, samples: n, inner: inner, classes: c, ignore: ignore, elementsPerSample: elementsPerSample
+                reader, target: target, samples: n, inner: inner, classes: c, ignore: ignore, elementsPerSample: elementsPerSample,
+                bySample: true
             ) { ExactMatchTally(buffer: shared) }
             if let shared { return (.exactMatch(correct: shared.values, total: [Int64](repeating: 1, count: n)), invalid) }
             return (.exactMatch(correct: [tallies.reduce(0) { $0 &+ $1.correct }], total: [Int64(n)]), invalid)
