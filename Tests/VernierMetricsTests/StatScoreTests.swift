@@ -179,6 +179,22 @@ struct StatScoreTests {
         try expectValues("multiclass_accuracy:num_classes=3,top_k=2,average=micro", batch, [0.5])
     }
 
+    @Test func manyClassesCountPerClassLikeTheConfusionMatrix() throws {
+        // Beyond 64 classes the stat scores are tallied per class rather than
+        // read off a confusion matrix; both must agree.
+        let c = 70, n = 5_000
+        var rng = SplitMix(seed: 3)
+        let preds = (0..<n).map { _ in Int64(rng.next() % UInt64(c)) }
+        let target = (0..<n).map { i in i % 3 == 0 ? preds[i] : Int64(rng.next() % UInt64(c)) }
+        let batch = [(labels(preds), labels(target))]
+        let (m, _) = try run("multiclass_confusion_matrix:num_classes=\(c)", batch)
+        let precision = (0..<c).map { k in
+            let column = (0..<c).reduce(0.0) { $0 + m[$1 * c + k] }
+            return column == 0 ? 0 : m[k * c + k] / column
+        }
+        try expectValues("multiclass_precision:num_classes=\(c),average=none", batch, precision)
+    }
+
     @Test func multiclassScoresNaNAndInfinity() throws {
         // torch.argmax: the first NaN wins; +inf wins over finite scores; ties go to the first.
         let p = probs([0.1, .nan, 0.9, .nan, 1, .infinity, 0.5, -.infinity, 0.5, 0.2, 0.7, 0.7], [4, 3])

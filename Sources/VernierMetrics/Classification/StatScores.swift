@@ -73,7 +73,7 @@ public struct StatScoresConfig: Sendable {
     /// The task: binary, multiclass or multilabel.
     public let task: ClassificationTask
     /// Which statistics the states hold.
-    public let statistics: ClassificationStatistics
+    public private(set) var statistics: ClassificationStatistics
     /// 1 for binary, the number of classes or labels otherwise.
     public let numClasses: Int
     /// Float preds above it are positive (binary, multilabel); default 0.5.
@@ -119,6 +119,13 @@ public struct StatScoresConfig: Sendable {
         if task == .multiclass && topK > numClasses {
             throw MetricError.invalidOption(metric: metric, option: "top_k", expected: "at most num_classes (\(numClasses)), got \(topK)")
         }
+    }
+
+    /// This configuration with other statistics.
+    func with(statistics: ClassificationStatistics) -> StatScoresConfig {
+        var copy = self
+        copy.statistics = statistics
+        return copy
     }
 
     /// Whether the statistics have a class axis.
@@ -471,6 +478,23 @@ public enum StatScores {
         let ignore = cfg.ignoreIndex.map(Int64.init)
         let perSample = cfg.multidimAverage == .samplewise
         switch cfg.statistics {
+        case .statScores where !perSample && c * c <= 4096:
+            // One increment per position instead of four: count the confusion
+            // matrix and read the per-class totals off its rows and columns.
+            let (matrix, invalid) = countMulticlass(reader, target: target, samples: n, inner: inner, elementsPerSample: elementsPerSample,
+                                                    cfg.with(statistics: .confusionMatrix))
+            guard case .confusion(let m) = matrix else { return (matrix, invalid) }
+            let total = m.reduce(0, &+)
+            var cells = [Int64](repeating: 0, count: c * 4)
+            for t in 0..<c {
+                for p in 0..<c {
+                    cells[4 * p + 1] &+= m[t * c + p]
+                    cells[4 * t + 2] &+= m[t * c + p]
+                }
+                cells[4 * t] = m[t * c + t]
+                cells[4 * t + 3] = total
+            }
+            return (.counts(rows: 1, cols: c, values: cells), invalid)
         case .statScores:
             let width = ClassCountTally.rowWidth(c)
             let shared = perSample ? CountBuffer(count: n * width) : nil
