@@ -118,7 +118,9 @@ struct ArgmaxRowReader<T: FloatElement>: MulticlassPredictionReader {
 
 /// TorchMetrics' top-k rule: the target label when its score is among the
 /// `k` highest of the position, the argmax otherwise. Order: NaN first, then
-/// descending score; equal scores rank by class index.
+/// descending score; equal scores (and several NaNs) rank by class index.
+/// `torch.topk` leaves the order of ties and of several NaNs unspecified, so
+/// only such rows can differ from TorchMetrics.
 struct TopKReader<T: FloatElement>: MulticlassPredictionReader {
     let scores: UnsafePointer<T>
     let classes: Int
