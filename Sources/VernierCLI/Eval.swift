@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
 import Vernier
+import VernierMPI
+
+/// How `eval` spreads the rows over processes.
+enum DistributedMode: String, CaseIterable, ExpressibleByArgument {
+    case none, mpi
+}
 
 /// Options shared by the commands that build metrics.
 struct MetricSourceOptions: ParsableArguments {
@@ -36,6 +42,10 @@ struct Eval: ParsableCommand {
     var extraInputs: [String] = []
     @Option(name: .customLong("batch-size"), help: "Rows per update.") var batchSize: Int = 100_000
     @Option(help: "Output format: table or json.") var format: String = "table"
+    @Option(help: "none, or mpi: run under mpirun; each rank reads its contiguous share of the rows and rank 0 prints.")
+    var distributed: DistributedMode = .none
+    @Option(name: .customLong("sync-timeout"), help: "Seconds each distributed collective may take (default: VERNIER_SYNC_TIMEOUT or 300).")
+    var syncTimeout: Double?
     @OptionGroup var sources: MetricSourceOptions
 
     func validate() throws {
@@ -51,6 +61,9 @@ struct Eval: ParsableCommand {
         } catch let e as MetricError {
             printError("vernier eval: \(e)")
             throw ExitCode(1)
+        } catch let e as BackendError {
+            printError("vernier eval: \(e)")
+            throw ExitCode(1)
         }
     }
 
@@ -59,6 +72,7 @@ struct Eval: ParsableCommand {
         let registry = try sources.registry()
         let built = try metrics.map { spec in (spec, try registry.make(spec: spec)) }
 
+        let backend: (any Backend)? = distributed == .mpi ? try MPIBackend() : nil
         let loadStart = clock.now
         var named: [String: String] = [:]
         if let preds { named["preds"] = preds }
@@ -70,23 +84,42 @@ struct Eval: ParsableCommand {
             named[kv[0]] = kv[1]
         }
         var inputs = MetricInputs()
-        for (name, file) in named { inputs[name] = try InputFile.read(file) }
-        let rows = try Self.rowCount(inputs)
+        let totalRows: Int
+        if let backend {
+            // Each rank reads its contiguous share: rows [r·n/K, (r+1)·n/K).
+            var counts: [String: Int] = [:]
+            for (name, file) in named { counts[name] = try InputFile.rowCount(file) }
+            guard let n = Set(counts.values).first, Set(counts.values).count == 1 else {
+                throw CLIError("inputs have different row counts: \(counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))")
+            }
+            totalRows = n
+            let share = (backend.rank * n / backend.worldSize)..<((backend.rank + 1) * n / backend.worldSize)
+            for (name, file) in named { inputs[name] = try InputFile.read(file, rows: share) }
+        } else {
+            for (name, file) in named { inputs[name] = try InputFile.read(file) }
+            totalRows = try Self.rowCount(inputs)
+        }
+        let rows = backend == nil ? totalRows : (inputs.values.values.first { if case .tensor(let t) = $0 { return t.rank > 0 }; return true }?.rowCount ?? 0)
         let loadSeconds = (clock.now - loadStart).seconds
 
         let updateStart = clock.now
         let progress = Progress(total: rows, label: "eval")
         var start = 0
-        repeat {
+        while start < rows {
             let end = min(rows, start + batchSize)
             let batch = try inputs.rows(start..<end)
             for (_, m) in built { try m.update(Self.restricted(batch, to: m)) }
             start = end
             progress.update(end)
-        } while start < rows
+        }
         let updateSeconds = (clock.now - updateStart).seconds
 
         let computeStart = clock.now
+        if let backend {
+            let deadline = try Deadline.after(syncTimeout.map { .seconds($0) } ?? SyncTimeout.resolve())
+            for (_, m) in built { try m.sync(over: backend, deadline: deadline) }
+            if backend.rank != 0 { return }
+        }
         let results = try built.map { ($0.0, try $0.1.compute()) }
         let computeSeconds = (clock.now - computeStart).seconds
 
@@ -96,11 +129,12 @@ struct Eval: ParsableCommand {
             print(try Output.json([
                 "results": values,
                 "timing": ["load_s": loadSeconds, "update_s": updateSeconds, "compute_s": computeSeconds],
-                "samples": rows,
+                "samples": totalRows,
             ]))
         } else {
             print(Output.table(["metric", "value"], results.map { [$0.0, $0.1.summary] }))
-            print(String(format: "\n%d samples; load %.4f s, update %.4f s, compute %.4f s", rows, loadSeconds, updateSeconds, computeSeconds))
+            let ranks = backend.map { " over \($0.worldSize) ranks" } ?? ""
+            print(String(format: "\n%d samples%@; load %.4f s, update %.4f s, compute %.4f s", totalRows, ranks, loadSeconds, updateSeconds, computeSeconds))
         }
     }
 
