@@ -262,14 +262,19 @@ enum ClassificationKernels {
     /// (global counts): the positions are then split evenly across chunks,
     /// so a batch of a few large samples (segmentation maps) still uses
     /// every core.
+    ///
+    /// `tallyCells` is the size of a per-chunk tally: a chunk is never given
+    /// fewer positions than that, so a large confusion matrix is not
+    /// allocated, zeroed and merged once per core for a small batch.
     static func scanMulticlass<R: MulticlassPredictionReader, T: MulticlassTally>(
         _ reader: R, target: UnsafePointer<Int64>, samples: Int, inner: Int, classes: Int, ignore: Int64?,
-        elementsPerSample: Int, bySample: Bool, makeTally: () -> T
+        elementsPerSample: Int, bySample: Bool, tallyCells: Int = 0, makeTally: () -> T
     ) -> (tallies: [T], invalid: InvalidValues) {
         let limit = UInt64(classes)
         if !bySample && inner > 1 {
             let perPosition = Swift.max(1, elementsPerSample / inner)
-            let parts = Parallelism.mapChunks(samples * inner, minimumPerTask: samplesPerTask(elementsPerSample: perPosition),
+            let positionsPerTask = Swift.max(samplesPerTask(elementsPerSample: perPosition), tallyCells)
+            let parts = Parallelism.mapChunks(samples * inner, minimumPerTask: positionsPerTask,
                                               initial: (T?.none, InvalidValues())) { range in
                 var tally = makeTally()
                 var invalid = InvalidValues()
@@ -288,8 +293,8 @@ enum ClassificationKernels {
             for part in parts { invalid.merge(part.1) }
             return (parts.compactMap(\.0), invalid)
         }
-        let parts = Parallelism.mapChunks(samples, minimumPerTask: samplesPerTask(elementsPerSample: elementsPerSample),
-                                          initial: (T?.none, InvalidValues())) { range in
+        let samplesPerChunk = Swift.max(samplesPerTask(elementsPerSample: elementsPerSample), tallyCells / Swift.max(inner, 1))
+        let parts = Parallelism.mapChunks(samples, minimumPerTask: samplesPerChunk, initial: (T?.none, InvalidValues())) { range in
             var tally = makeTally()
             var invalid = InvalidValues()
             for s in range {

@@ -523,7 +523,7 @@ public enum StatScores {
         case .confusionMatrix:
             let (tallies, invalid) = ClassificationKernels.scanMulticlass(
                 reader, target: target, samples: n, inner: inner, classes: c, ignore: ignore, elementsPerSample: elementsPerSample,
-                bySample: false
+                bySample: false, tallyCells: c * c
             ) { ConfusionTally(buffer: CountBuffer(count: c * c), classes: c) }
             let total = CountBuffer(count: c * c)
             for t in tallies { total.add(t.buffer) }
