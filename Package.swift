@@ -22,6 +22,12 @@ let package = Package(
             dependencies: ["VernierTensor", .product(name: "Collections", package: "swift-collections")]
         ),
         .target(name: "VernierMetrics", dependencies: ["VernierCore"]),
+        .systemLibrary(name: "CLua", path: "Sources/CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
+        .target(
+            name: "VernierLua",
+            dependencies: ["VernierCore", "VernierTensor", "CLuaShim", .product(name: "Collections", package: "swift-collections")]
+        ),
         .target(name: "Vernier", dependencies: ["VernierTensor", "VernierCore", "VernierMetrics"]),
         .executableTarget(
             name: "VernierCLI",
@@ -31,6 +37,7 @@ let package = Package(
         .testTarget(name: "VernierTensorTests", dependencies: ["VernierTensor"]),
         .testTarget(name: "VernierCoreTests", dependencies: ["VernierTestSupport"]),
         .testTarget(name: "VernierMetricsTests", dependencies: ["VernierTestSupport"]),
+        .testTarget(name: "VernierLuaTests", dependencies: ["VernierLua"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import VernierCore
+import VernierTensor
+@testable import VernierLua
+
+@Suite struct TensorLibraryTests {
+    @Test func constructorsAndDTypes() throws {
+        let ints = try #require(try evaluate("return tensor.new({{1, 2}, {3, 4}})").tensor)
+        #expect(ints.dtype == .int64)
+        #expect(ints.shape == [2, 2])
+        #expect(ints.toInt64s() == [1, 2, 3, 4])
+        let floats = try #require(try evaluate("return tensor.new({1.5, 2})").tensor)
+        #expect(floats.dtype == .float32)
+        #expect(floats.toDoubles() == [1.5, 2])
+        #expect(try evaluate("return tensor.new({true, false})").tensor?.dtype == .bool)
+        #expect(try evaluate("return tensor.new({1, 2}, 'float64')").tensor?.dtype == .float64)
+        #expect(try doubles(evaluate("return tensor.full({2}, 7)")) == [7, 7])
+        #expect(try evaluate("return tensor.full({2}, 7)").tensor?.dtype == .int64)
+        #expect(try doubles(evaluate("return tensor.arange(5)")) == [0, 1, 2, 3, 4])
+        #expect(try doubles(evaluate("return tensor.arange(1, 2, 0.25)")) == [1, 1.25, 1.5, 1.75])
+        #expect(try doubles(evaluate("return tensor.linspace(0, 1, 5)")) == [0, 0.25, 0.5, 0.75, 1])
+        #expect(try evaluate("return tensor.zeros({2, 3}, 'int32')").tensor?.shape == [2, 3])
+        #expect(try evaluate("return tensor.scalar(3)").tensor?.dtype == .int64)
+        #expect(try evaluate("return tensor.new({})").tensor?.shape == [0])
+    }
+
+    @Test func arithmeticMetamethodsWithNumbers() throws {
+        // (t * 2 - 1) / 2 with t = [1, 2, 3] -> [0.5, 1.5, 2.5]; 10 - t -> [9, 8, 7]; -t; t ^ 2; t % 2; t // 2
+        #expect(try doubles(evaluate("local t = tensor.new({1, 2, 3}); return (t * 2 - 1) / 2")) == [0.5, 1.5, 2.5])
+        #expect(try doubles(evaluate("local t = tensor.new({1, 2, 3}); return 10 - t")) == [9, 8, 7])
+        #expect(try doubles(evaluate("return -tensor.new({1, -2})")) == [-1, 2])
+        #expect(try doubles(evaluate("return tensor.new({1, 2, 3}) ^ 2")) == [1, 4, 9])
+        #expect(try doubles(evaluate("return tensor.new({-3, 3}) % 2")) == [1, 1])
+        #expect(try doubles(evaluate("return tensor.new({-3, 3}) // 2")) == [-2, 1])
+        #expect(try evaluate("return tensor.new({1, 2}) + 1").tensor?.dtype == .int64)
+        #expect(try evaluate("return tensor.new({1, 2}) + 0.5").tensor?.dtype == .float32)
+        // broadcasting [2,1] + [3] -> [2,3]
+        let b = try #require(try evaluate("return tensor.new({{0}, {10}}) + tensor.new({1, 2, 3})").tensor)
+        #expect(b.shape == [2, 3])
+        #expect(b.toDoubles() == [1, 2, 3, 11, 12, 13])
+    }
+
+    @Test func comparisonsLogicalAndWhere() throws {
+        #expect(try doubles(evaluate("return tensor.new({1, 2, 3}):gt(1.5)")) == [0, 1, 1])
+        #expect(try doubles(evaluate("return tensor.new({1, 2, 3}):eq(tensor.new({1, 0, 3}))")) == [1, 0, 1])
+        #expect(try doubles(evaluate("local a = tensor.new({true, false}); return a:logical_and(tensor.new({true, true}))")) == [1, 0])
+        #expect(try doubles(evaluate("return tensor.new({true, false}):logical_not()")) == [0, 1])
+        #expect(try doubles(evaluate("local t = tensor.new({1, -2, 3}); return tensor.where(t:gt(0), t, 0)")) == [1, 0, 3])
+    }
+
+    @Test func unaryMathAndNaN() throws {
+        #expect(try doubles(evaluate("return tensor.new({4.0, 9.0}):sqrt()")) == [2, 3])
+        #expect(try doubles(evaluate("return tensor.new({0.0}):sigmoid()")) == [0.5])
+        #expect(try doubles(evaluate("return tensor.new({-1.5, 2}):abs()")) == [1.5, 2])
+        #expect(try doubles(evaluate("return tensor.new({0.0/0.0, 1.0}):isnan()")) == [1, 0])
+        #expect(try doubles(evaluate("return tensor.new({0.0/0.0, 1.0}):nan_to_num(-1)")) == [-1, 1])
+        #expect(try doubles(evaluate("return tensor.new({-2, 0.5, 3}):clamp(0, 1)")) == [0, 0.5, 1])
+        // every UnaryOp is bound
+        for op in UnaryOp.allCases {
+            #expect(try evaluate("return tensor.new({0.5}):\(op.rawValue)()").tensor?.count == 1)
+        }
+    }
+
+    @Test func reductionsUseZeroBasedAxes() throws {
+        let m = "local t = tensor.new({{1, 2, 3}, {4, 5, 6}}); "
+        #expect(try doubles(evaluate(m + "return t:sum()")) == [21])
+        #expect(try doubles(evaluate(m + "return t:sum(0)")) == [5, 7, 9])
+        #expect(try doubles(evaluate(m + "return t:sum(1)")) == [6, 15])
+        #expect(try doubles(evaluate(m + "return t:sum(-1)")) == [6, 15])
+        #expect(try evaluate(m + "return t:sum(1, true)").tensor?.shape == [2, 1])
+        #expect(try doubles(evaluate(m + "return t:mean(0)")) == [2.5, 3.5, 4.5])
+        #expect(try doubles(evaluate(m + "return t:max(1)")) == [3, 6])
+        #expect(try doubles(evaluate(m + "return t:min()")) == [1])
+        #expect(try doubles(evaluate(m + "return t:prod(0)")) == [4, 10, 18])
+        #expect(try doubles(evaluate(m + "return t:argmax(1)")) == [2, 2])
+        #expect(try doubles(evaluate(m + "return t:argmin()")) == [0])
+    }
+
+    @Test func shapesAndIndexing() throws {
+        let m = "local t = tensor.new({{1, 2, 3}, {4, 5, 6}}); "
+        #expect(try evaluate(m + "return t:reshape(3, -1)").tensor?.shape == [3, 2])
+        #expect(try evaluate(m + "return t:reshape({6})").tensor?.shape == [6])
+        #expect(try doubles(evaluate(m + "return t:transpose()")) == [1, 4, 2, 5, 3, 6])
+        #expect(try doubles(evaluate(m + "return t:permute({1, 0})")) == [1, 4, 2, 5, 3, 6])
+        #expect(try doubles(evaluate(m + "return t:slice(1, 1)")) == [2, 3, 5, 6])
+        #expect(try doubles(evaluate(m + "return t:slice(1, 0, 3, 2)")) == [1, 3, 4, 6])
+        #expect(try doubles(evaluate(m + "return t:index_select(0, {1, 0})")) == [4, 5, 6, 1, 2, 3])
+        #expect(try doubles(evaluate(m + "return t:index_select(1, tensor.new({2}))")) == [3, 6])
+        #expect(try doubles(evaluate(m + "return tensor.cat({t, t}, 1):sum(1)")) == [12, 30])
+        #expect(try evaluate(m + "return tensor.stack({t, t})").tensor?.shape == [2, 2, 3])
+        #expect(try evaluate(m + "return t:flatten()").tensor?.shape == [6])
+        let info = try evaluate(m + "local sh = t:shape(); return tensor.new({sh[1], sh[2], t:numel(), t:dim(), t:size(1)})")
+        #expect(doubles(info) == [2, 3, 6, 2, 3])
+    }
+
+    @Test func conversionsToLua() throws {
+        #expect(try doubles(evaluate("return tensor.new({2.5}):item() * 2")) == [5])
+        #expect(try evaluate("return tensor.new({7}):item()").tensor?.dtype == .int64)
+        let sum = "local l = tensor.new({{1, 2}, {3, 4}}):tolist(); return l[1][2] * 10 + l[2][1]"
+        #expect(try doubles(evaluate(sum)) == [23])
+        #expect(try doubles(evaluate("return tensor.new({1, 2}):float():dtype() == 'float32' and 1 or 0")) == [1])
+        #expect(try doubles(evaluate("return tensor.new({1.7, -1.7}):long()")) == [1, -1])
+        let text = "local s = tostring(tensor.new({1, 2})); return s:contains('int64') and 1 or 0"
+        #expect(try doubles(evaluate(text)) == [1])
+        #expect(try doubles(evaluate("return tensor.is_tensor(tensor.zeros({})) and not tensor.is_tensor({}) and 1 or 0")) == [1])
+    }
+
+    @Test func errorsCarryFileAndLine() throws {
+        let cases: [(String, String)] = [
+            ("return tensor.new({1, 2}) + tensor.new({1, 2, 3})", "probe.lua:9: tensor '+': shapes [2] and [3] cannot be broadcast together"),
+            ("return tensor.new({1, 2}):sum(3)", "probe.lua:9: tensor.sum: axis 3 is out of range"),
+            ("return tensor.new({1, 2}):item()", "probe.lua:9: tensor.item: the tensor has 2 elements"),
+            ("return tensor.zeros({-1})", "probe.lua:9: tensor.zeros: invalid size -1"),
+            ("return tensor.new({{1}, {1, 2}})", "probe.lua:9: tensor.new: ragged nested lists"),
+            ("return tensor.new({1}):reshape(4611686018427387904, 4)", "probe.lua:9: tensor.reshape: shape"),
+            ("return tensor.new({1}):to('float16')", "probe.lua:9: tensor.to: argument #2: expected a dtype name"),
+            ("return tensor.arange(0, 1, 0)", "probe.lua:9: tensor.arange: start, end and step must be finite and step non-zero"),
+            ("return tensor.new({1}):slice(0, 0, 1, 0)", "probe.lua:9: tensor.slice: slice: step must be positive"),
+            ("return tensor.new({1, 2}) ^ -1", "probe.lua:9: tensor '^': pow: integers to negative integer powers"),
+        ]
+        for (body, expected) in cases {
+            do {
+                _ = try evaluate(body)
+                Issue.record("no error for \(body)")
+            } catch let LuaError.runtime(file, call, message, traceback) {
+                #expect(file == "probe.lua")
+                #expect(call == "compute")
+                #expect(message.hasPrefix(expected), "\(message)")
+                #expect(traceback.hasPrefix("stack traceback:"))
+            }
+        }
+    }
+
+    @Test func tensorErrorsAreCatchableWithPcall() throws {
+        let body = "local ok, err = pcall(function() return tensor.new({1, 2}) + tensor.new({1, 2, 3}) end); return (not ok and err:contains('broadcast')) and 1 or 0"
+        #expect(try doubles(evaluate(body)) == [1])
+    }
+}
