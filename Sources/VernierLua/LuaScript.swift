@@ -76,7 +76,9 @@ public final class LuaScript: Sendable {
         return try LuaScript(file: chunkName, chunkName: chunkName, source: source, limits: limits, maximumLimits: maximumLimits, log: log)
     }
 
-    private init(file: String, chunkName: String, source: String, limits: LuaLimits, maximumLimits: LuaLimits?, log: @escaping LuaLogHandler) throws {
+    /// Loads `source` for the script at `file` (the plugin host reads files
+    /// itself, so the text it compares is the text it loads).
+    init(file: String, chunkName: String, source: String, limits: LuaLimits, maximumLimits: LuaLimits?, log: @escaping LuaLogHandler) throws {
         self.file = file
         self.chunkName = chunkName
         self.source = source
