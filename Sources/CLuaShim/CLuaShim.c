@@ -344,6 +344,29 @@ static int vl_log_args(lua_State *L, int level) {
     return 0;
 }
 
+// xpcall whose message handler runs after the error has unwound. Lua runs
+// a handler while it raises; when the error comes from the limit hook, hooks
+// are still disabled at that point, so a looping handler could never be
+// stopped. Here the handler runs as ordinary code, under the hook.
+static int vl_xpcall(lua_State *L) {
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    luaL_checkstack(L, n + 2, "too many arguments");
+    lua_pushvalue(L, 1);
+    for (int i = 3; i <= n; i++) lua_pushvalue(L, i);
+    if (lua_pcall(L, n - 2, LUA_MULTRET, 0) == LUA_OK) {
+        lua_pushboolean(L, 1);
+        lua_insert(L, n + 1);
+        return lua_gettop(L) - n;
+    }
+    lua_pushvalue(L, 2);
+    lua_insert(L, -2);
+    lua_pcall(L, 1, 1, 0);
+    lua_pushboolean(L, 0);
+    lua_insert(L, -2);
+    return 2;
+}
+
 static int vl_print(lua_State *L) { return vl_log_args(L, 0); }
 static int vl_warn(lua_State *L) { return vl_log_args(L, 1); }
 
@@ -464,7 +487,8 @@ struct vl_open_args {
 };
 
 static const luaL_Reg vl_base_replacements[] = {
-    {"print", vl_print}, {"warn", vl_warn}, {"setmetatable", vl_setmetatable}, {"rawset", vl_rawset}, {NULL, NULL},
+    {"print", vl_print}, {"warn", vl_warn}, {"setmetatable", vl_setmetatable}, {"rawset", vl_rawset},
+    {"xpcall", vl_xpcall}, {NULL, NULL},
 };
 
 static const luaL_Reg vl_string_replacements[] = {

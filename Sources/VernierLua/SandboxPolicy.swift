@@ -57,6 +57,7 @@ public struct SandboxPolicy: Sendable, Equatable {
             "print": "sends the line to the host logger", "warn": "sends the line to the host logger",
             "setmetatable": "refuses metatables with __gc (finalizers run with hooks off)",
             "rawset": "refuses read-only library tables",
+            "xpcall": "runs the message handler after the error has unwound (Lua runs it with hooks off for hook errors)",
             "string.find": "plain-text search only (the 4th argument must be true); linear time",
             "string.contains": "added: plain substring test", "string.starts_with": "added: prefix test",
             "string.ends_with": "added: suffix test", "string.trim": "added: strips ASCII whitespace at both ends",
