@@ -25,7 +25,7 @@ struct LuaArguments {
     /// (PyTorch's weak scalars: `t + 1` keeps an integer tensor integer).
     func operand(_ i: Int32, like other: Tensor) throws -> Tensor {
         if let t = stack.tensor(at: i) { return t }
-        if let n = number(i) { return other.scalarOperand(n) }
+        if let n = stack.number(at: i) { return other.scalarOperand(n) }
         throw fail(i, "a tensor or a number")
     }
 
@@ -34,12 +34,6 @@ struct LuaArguments {
         if let a = stack.tensor(at: i) { return (a, try operand(j, like: a)) }
         guard let b = stack.tensor(at: j) else { throw fail(i, "a tensor") }
         return (try operand(i, like: b), b)
-    }
-
-    func number(_ i: Int32) -> Double? {
-        if let n = stack.number(at: i) { return n }
-        if let b = stack.bool(at: i) { return b ? 1 : 0 }
-        return nil
     }
 
     func number(_ i: Int32, _ name: String) throws -> Double {

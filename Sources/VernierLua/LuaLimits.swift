@@ -19,9 +19,10 @@ public struct LuaLimits: Sendable, Equatable {
     /// from Lua. Default 1 GiB. Inputs and state tensors handed in by the
     /// host do not count. A garbage collection runs before a refusal.
     public var tensorBytes: Int
-    /// Lua VM instructions per call, counted in steps of 1000. Default 1e9.
+    /// Lua VM instructions per call, counted in steps of 1000. Default 1e9;
+    /// 0 or less: no instruction limit.
     public var instructionsPerCall: Int
-    /// Wall-clock seconds per call (monotonic clock). Default 10.
+    /// Wall-clock seconds per call (monotonic clock). Default 10; 0 or less: no deadline.
     public var secondsPerCall: Double
     /// Elements that `t:tolist()` and `tensor.new` may convert between Lua
     /// tables and tensors in one call. Default 2^22.

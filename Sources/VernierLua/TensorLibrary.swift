@@ -83,6 +83,7 @@ enum TensorLibrary {
         ("size", { a in
             let t = try a.tensor(1)
             guard let axis = try a.optionalInt(2, "axis") else { return .integers(t.shape) }
+            guard t.rank > 0 else { throw LuaBindingError("a 0-dim tensor has no axis \(axis)") }
             return .integer(Int64(t.shape[try t.normalizedAxis(axis)]))
         }),
         ("to", { a in
@@ -267,8 +268,9 @@ enum TensorLibrary {
             throw LuaBindingError("start, end and step must be finite and step non-zero")
         }
         let n = ((end - start) / step).rounded(.up)
+        if !(n > 0) { return .tensor(Tensor.zeros([0], dtype: d)) }
         guard n < Double(Int.max / 8) else { throw LuaBindingError("\(n) elements are too many") }
-        try reserve(a, elements: max(0, Int(n)), dtype: d)
+        try reserve(a, elements: Int(n), dtype: d)
         return .tensor(Tensor.arange(start, end, step: step, dtype: d))
     }
 
@@ -299,8 +301,7 @@ enum TensorLibrary {
     }
 
     static func inferredDType(_ a: LuaArguments, _ i: Int32) -> DType {
-        if a.stack.bool(at: i) != nil { return .bool }
-        return a.stack.isInteger(at: i) ? .int64 : .float32
+        a.stack.isInteger(at: i) ? .int64 : .float32
     }
 
     static func element(_ t: Tensor, _ i: Int, _ s: LuaStack) throws -> LuaReturn {

@@ -255,3 +255,19 @@ extension LuaMetricTests {
         #expect(m.higherIsBetter == false)
     }
 }
+
+extension LuaMetricTests {
+    /// The guide's first example runs and gives the value the guide states.
+    @Test func guideExampleRuns() throws {
+        let guide = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Docs/Writing-a-Lua-metric.md")
+        let text = try String(contentsOf: guide, encoding: .utf8)
+        let start = try #require(text.range(of: "```lua\n"))
+        let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
+        let script = try LuaScript.load(source: String(text[start.upperBound..<end.lowerBound]), chunkName: "mape.lua")
+        #expect(script.name == "mape_demo")
+        let mape = try script.makeMetric()
+        try mape.update(preds: Tensor([2.0, 5.0] as [Float]), target: Tensor([1.0, 4.0] as [Float]))
+        #expect(abs(try #require(try mape.compute().doubleValue) - 0.625) < 1e-12)
+        #expect(throws: MetricError.self) { try mape.update(preds: Tensor([1] as [Float]), target: Tensor([1, 2] as [Float])) }
+    }
+}

@@ -23,6 +23,8 @@ import VernierTensor
         #expect(try evaluate("return tensor.zeros({2, 3}, 'int32')").tensor?.shape == [2, 3])
         #expect(try evaluate("return tensor.scalar(3)").tensor?.dtype == .int64)
         #expect(try evaluate("return tensor.new({})").tensor?.shape == [0])
+        #expect(try evaluate("return tensor.arange(5, 0)").tensor?.shape == [0])
+        #expect(try evaluate("return tensor.arange(1e300, -1e300)").tensor?.shape == [0])
     }
 
     @Test func arithmeticMetamethodsWithNumbers() throws {
@@ -118,6 +120,8 @@ import VernierTensor
             ("return tensor.arange(0, 1, 0)", "probe.lua:9: tensor.arange: start, end and step must be finite and step non-zero"),
             ("return tensor.new({1}):slice(0, 0, 1, 0)", "probe.lua:9: tensor.slice: slice: step must be positive"),
             ("return tensor.new({1, 2}) ^ -1", "probe.lua:9: tensor '^': pow: integers to negative integer powers"),
+            ("return tensor.scalar(1):size(0)", "probe.lua:9: tensor.size: a 0-dim tensor has no axis 0"),
+            ("return tensor.new({1}) + true", "probe.lua:9: tensor '+': argument #2: expected a tensor or a number, got boolean"),
         ]
         for (body, expected) in cases {
             do {
