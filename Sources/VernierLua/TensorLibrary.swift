@@ -10,6 +10,8 @@ enum LuaReturn {
     case boolean(Bool)
     case string(String)
     case integers([Int])
+    /// Several values (PyTorch's tuples: `values, indices = t:sort()`).
+    case tuple([LuaReturn])
     /// The binding pushed this many values itself.
     case pushed(Int32)
 }
@@ -137,6 +139,81 @@ enum TensorLibrary {
             try pushList(t, a.stack)
             return .pushed(1)
         }),
+        ("sort", { a in
+            let (v, i) = try a.tensor(1).sort(axis: a.optionalInt(2, "axis") ?? -1, descending: a.optionalBool(3, "descending") ?? false)
+            return .tuple([.tensor(v), .tensor(i)])
+        }),
+        ("argsort", { a in .tensor(try a.tensor(1).argsort(axis: a.optionalInt(2, "axis") ?? -1, descending: a.optionalBool(3, "descending") ?? false)) }),
+        ("topk", { a in
+            let (v, i) = try a.tensor(1).topk(
+                a.int(2, "k"), axis: a.optionalInt(3, "axis") ?? -1, largest: a.optionalBool(4, "largest") ?? true, sorted: a.optionalBool(5, "sorted") ?? true)
+            return .tuple([.tensor(v), .tensor(i)])
+        }),
+        ("unique", { a in
+            let inverse = try a.optionalBool(2, "return_inverse") ?? false, counts = try a.optionalBool(3, "return_counts") ?? false
+            let r = try a.tensor(1).unique(sorted: true, returnInverse: inverse, returnCounts: counts)
+            return .tuple([.tensor(r.values)] + [r.inverse, r.counts].compactMap { $0.map { .tensor($0) } })
+        }),
+        ("searchsorted", { a in .tensor(try a.tensor(1).searchsorted(a.operand(2, like: a.tensor(1)), right: a.optionalBool(3, "right") ?? false)) }),
+        ("cumsum", { a in .tensor(try a.tensor(1).cumsum(axis: a.int(2, "axis"))) }),
+        ("cumprod", { a in .tensor(try a.tensor(1).cumprod(axis: a.int(2, "axis"))) }),
+        ("diff", { a in .tensor(try a.tensor(1).diff(axis: a.optionalInt(2, "axis") ?? -1)) }),
+        ("gather", { a in .tensor(try a.tensor(1).gather(axis: a.int(2, "axis"), index: a.tensor(3))) }),
+        ("scatter_add", { a in .tensor(try a.tensor(1).scatterAdd(axis: a.int(2, "axis"), index: a.tensor(3), source: a.tensor(4))) }),
+        ("masked_select", { a in
+            let t = try a.tensor(1), mask = try a.tensor(2)
+            try reserve(a, elements: elementCount(Tensor.broadcastShape(t.shape, mask.shape)), dtype: t.dtype)
+            return .tensor(try t.maskedSelect(mask))
+        }),
+        ("nonzero", { a in .tensor(try a.tensor(1).nonzero()) }),
+        ("one_hot", { a in
+            let t = try a.tensor(1), classes = try a.optionalInt(2, "num_classes") ?? -1
+            try reserve(a, elements: t.count.multipliedReportingOverflow(by: max(classes, valueBound(t))).overflow ? Int.max : t.count * max(classes, valueBound(t)), dtype: .int64)
+            return .tensor(try t.oneHot(numClasses: classes))
+        }),
+        ("bincount", { a in
+            let t = try a.tensor(1), weights = a.isAbsent(2) ? nil : try a.tensor(2), minlength = try a.optionalInt(3, "minlength") ?? 0
+            try reserve(a, elements: max(minlength, valueBound(t)), dtype: .float64)
+            return .tensor(try t.bincount(weights: weights, minlength: minlength))
+        }),
+        ("softmax", { a in .tensor(try a.tensor(1).softmax(axis: a.int(2, "axis"))) }),
+        ("log_softmax", { a in .tensor(try a.tensor(1).logSoftmax(axis: a.int(2, "axis"))) }),
+        ("logsumexp", { a in .tensor(try a.tensor(1).logsumexp(axis: a.int(2, "axis"), keepDim: a.optionalBool(3, "keepdim") ?? false)) }),
+        ("squeeze", { a in .tensor(try a.tensor(1).squeezed(axis: a.optionalInt(2, "axis"))) }),
+        ("unsqueeze", { a in .tensor(try a.tensor(1).unsqueezed(axis: a.int(2, "axis"))) }),
+        ("flip", { a in .tensor(try a.tensor(1).flipped(axis: a.int(2, "axis"))) }),
+        ("tile", { a in
+            let t = try a.tensor(1), copies = try a.int(2, "count")
+            try reserve(a, elements: t.count.multipliedReportingOverflow(by: max(copies, 0)).overflow ? Int.max : t.count * max(copies, 0), dtype: t.dtype)
+            return .tensor(try t.repeated(count: copies, axis: a.optionalInt(3, "axis") ?? 0))
+        }),
+        ("any", { a in
+            let t = try a.tensor(1)
+            guard let axis = try a.optionalInt(2, "axis") else { return .boolean(t.any()) }
+            return .tensor(try t.any(axis: axis, keepDim: a.optionalBool(3, "keepdim") ?? false))
+        }),
+        ("all", { a in
+            let t = try a.tensor(1)
+            guard let axis = try a.optionalInt(2, "axis") else { return .boolean(t.all()) }
+            return .tensor(try t.all(axis: axis, keepDim: a.optionalBool(3, "keepdim") ?? false))
+        }),
+        ("count_nonzero", { a in
+            let t = try a.tensor(1)
+            guard let axis = try a.optionalInt(2, "axis") else { return .integer(Int64(t.countNonzero())) }
+            return .tensor(try t.countNonzero(axis: axis, keepDim: a.optionalBool(3, "keepdim") ?? false))
+        }),
+        ("var", { a in
+            .tensor(try a.tensor(1).variance(axis: a.optionalInt(2, "axis"), correction: a.optionalInt(3, "correction") ?? 1, keepDim: a.optionalBool(4, "keepdim") ?? false))
+        }),
+        ("std", { a in
+            .tensor(try a.tensor(1).std(axis: a.optionalInt(2, "axis"), correction: a.optionalInt(3, "correction") ?? 1, keepDim: a.optionalBool(4, "keepdim") ?? false))
+        }),
+        ("matmul", { a in
+            let x = try a.tensor(1), y = try a.tensor(2)
+            let rows = x.rank == 2 ? x.shape[0] : 1, cols = y.rank == 2 ? y.shape[1] : 1
+            try reserve(a, elements: rows.multipliedReportingOverflow(by: cols).overflow ? Int.max : rows * cols, dtype: .float64)
+            return .tensor(try x.matmul(y))
+        }),
     ] + UnaryOp.allCases.map { op in (op.rawValue, { a in .tensor(try a.tensor(1).unary(op)) }) }
 
     /// Metamethods of tensor userdata (`__name` in messages: "tensor").
@@ -204,6 +281,10 @@ enum TensorLibrary {
                 s.pushInteger(Int64(x))
                 s.rawSet(-2, index: k + 1)
             }
+        case .tuple(let items):
+            var n: Int32 = 0
+            for item in items { n += try push(item, s) }
+            return n
         case .pushed(let n): return n
         }
         return 1
@@ -271,7 +352,7 @@ enum TensorLibrary {
         if !(n > 0) { return .tensor(Tensor.zeros([0], dtype: d)) }
         guard n < Double(Int.max / 8) else { throw LuaBindingError("\(n) elements are too many") }
         try reserve(a, elements: Int(n), dtype: d)
-        return .tensor(Tensor.arange(start, end, step: step, dtype: d))
+        return .tensor(try Tensor.arange(start, end, step: step, dtype: d))
     }
 
     // MARK: Helpers
@@ -298,6 +379,14 @@ enum TensorLibrary {
     static func filled(_ a: LuaArguments, shape: [Int], value: Double, dtype: DType) throws -> LuaReturn {
         try reserve(a, elements: elementCount(shape), dtype: dtype)
         return .tensor(Tensor.full(shape, value, dtype: dtype))
+    }
+
+    /// `max + 1` of an integer tensor (the length `bincount` and `one_hot`
+    /// allocate), 0 when empty or not an integer tensor (the kernel rejects those).
+    static func valueBound(_ t: Tensor) -> Int {
+        guard t.count > 0, t.dtype.isInteger else { return 0 }
+        let hi = t.valueRange().max
+        return hi < 0 ? 0 : (hi >= Double(Int.max / 16) ? Int.max / 16 : Int(hi) + 1)
     }
 
     static func inferredDType(_ a: LuaArguments, _ i: Int32) -> DType {

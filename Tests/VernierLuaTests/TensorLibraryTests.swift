@@ -141,3 +141,52 @@ import VernierTensor
         #expect(try doubles(evaluate(body)) == [1])
     }
 }
+
+extension TensorLibraryTests {
+    @Test func sortingAndSelectionKernels() throws {
+        let m = "local t = tensor.new({3, 1, 2, 1}); "
+        #expect(try doubles(evaluate(m + "local v, i = t:sort(); return tensor.cat({v, i})")) == [1, 1, 2, 3, 1, 3, 2, 0])
+        #expect(try doubles(evaluate(m + "local v, i = t:sort(0, true); return v")) == [3, 2, 1, 1])
+        #expect(try doubles(evaluate(m + "return t:argsort()")) == [1, 3, 2, 0])
+        #expect(try doubles(evaluate(m + "local v, i = t:topk(2); return tensor.cat({v, i})")) == [3, 2, 0, 2])
+        #expect(try doubles(evaluate(m + "local v, inv, c = t:unique(true, true); return tensor.cat({v, inv, c})")) == [1, 2, 3, 2, 0, 1, 0, 2, 1, 1])
+        #expect(try doubles(evaluate("return tensor.new({1, 3, 5}):searchsorted(tensor.new({0, 3, 6}))")) == [0, 1, 3])
+        #expect(try doubles(evaluate("return tensor.new({1, 3, 5}):searchsorted(3, true)")) == [2])
+        #expect(try doubles(evaluate(m + "return t:masked_select(t:gt(1))")) == [3, 2])
+        #expect(try doubles(evaluate("return tensor.new({0, 5, 0, 7}):nonzero()")) == [1, 3])
+        #expect(try doubles(evaluate(m + "return tensor.scalar(t:count_nonzero())")) == [4])
+        #expect(try doubles(evaluate(m + "return tensor.new({t:gt(2):any(), t:gt(3):any(), t:gt(0):all()})")) == [1, 0, 1])
+    }
+
+    @Test func scanGatherAndCountKernels() throws {
+        let m = "local t = tensor.new({{1, 2, 3}, {4, 5, 6}}); "
+        #expect(try doubles(evaluate(m + "return t:cumsum(1)")) == [1, 3, 6, 4, 9, 15])
+        #expect(try doubles(evaluate(m + "return t:cumprod(0)")) == [1, 2, 3, 4, 10, 18])
+        #expect(try doubles(evaluate(m + "return t:diff()")) == [1, 1, 1, 1])
+        #expect(try doubles(evaluate(m + "return t:gather(1, tensor.new({{2}, {0}}))")) == [3, 4])
+        #expect(try doubles(evaluate("return tensor.zeros({3}, 'int64'):scatter_add(0, tensor.new({0, 2, 0}), tensor.new({1, 2, 3}))")) == [4, 0, 2])
+        #expect(try doubles(evaluate("return tensor.new({0, 2, 2}):one_hot(3)")) == [1, 0, 0, 0, 0, 1, 0, 0, 1])
+        #expect(try doubles(evaluate("return tensor.new({0, 2, 2}):bincount()")) == [1, 0, 2])
+        #expect(try doubles(evaluate("return tensor.new({0, 2}):bincount(tensor.new({0.5, 1.5}), 4)")) == [0.5, 0, 1.5, 0])
+        #expect(try doubles(evaluate(m + "return t:flip(1)")) == [3, 2, 1, 6, 5, 4])
+        #expect(try evaluate(m + "return t:unsqueeze(0)").tensor?.shape == [1, 2, 3])
+        #expect(try evaluate(m + "return t:unsqueeze(0):squeeze()").tensor?.shape == [2, 3])
+        #expect(try doubles(evaluate("return tensor.new({1, 2}):tile(2)")) == [1, 2, 1, 2])
+        #expect(try doubles(evaluate(m + "return t:matmul(tensor.new({1, 1, 1}))")) == [6, 15])
+        #expect(try doubles(evaluate("return tensor.new({1.0, 2.0, 3.0, 4.0}):var()")) == [5.0 / 3.0].map { Double(Float($0)) })
+        #expect(try doubles(evaluate("return tensor.new({1.0, 3.0}):std(0, 0)")) == [1])
+        let softmax = try #require(try doubles(evaluate("return tensor.new({0.0, 0.0}):softmax(0)")))
+        #expect(softmax == [0.5, 0.5])
+        let lse = try #require(try doubles(evaluate("return tensor.new({0.0, 0.0}, 'float64'):logsumexp(0)")))
+        #expect(abs(lse[0] - log(2.0)) < 1e-12)
+        #expect(try doubles(evaluate("return tensor.new({0.0, 0.0}, 'float64'):log_softmax(0)")).map { $0.map { abs($0 + log(2.0)) < 1e-12 } } == [true, true])
+    }
+
+    @Test func kernelsWithDataDependentSizesRespectTheBudget() throws {
+        expectLimit(try attackError("tensor.new({1e12}, 'int64'):bincount()"), .tensorBytes)
+        expectLimit(try attackError("tensor.new({1}):bincount(nil, 1 << 40)"), .tensorBytes)
+        expectLimit(try attackError("tensor.new({0, 1}):one_hot(1 << 40)"), .tensorBytes)
+        expectLimit(try attackError("tensor.new({1}):tile(1 << 40)"), .tensorBytes)
+        expectLimit(try attackError("tensor.ones({1 << 12, 1}):matmul(tensor.ones({1, 1 << 12}))"), .tensorBytes)
+    }
+}
