@@ -367,6 +367,23 @@ static int vl_xpcall(lua_State *L) {
     return 2;
 }
 
+// table.insert and table.remove loop in C from the table's length to the
+// position; a __len metamethod returning math.maxinteger makes that loop run
+// for ages with no instruction for the hook to count. Without __len the length
+// is the raw border, bounded by the table's memory, and the standard function
+// (upvalue 1) runs.
+static int vl_table_lengthguard(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (luaL_getmetafield(L, 1, "__len") != LUA_TNIL) {
+        return luaL_error(L, "table.insert/table.remove: tables with a __len metamethod are not supported in the sandbox");
+    }
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
 static int vl_print(lua_State *L) { return vl_log_args(L, 0); }
 static int vl_warn(lua_State *L) { return vl_log_args(L, 1); }
 
@@ -520,6 +537,14 @@ static int vl_open_sandbox_p(lua_State *L) {
     lua_pop(L, 1);
     lua_getfield(L, staging, "string");
     luaL_setfuncs(L, vl_string_replacements, 0);
+    lua_pop(L, 1);
+    lua_getfield(L, staging, "table");
+    static const char *const guarded[] = {"insert", "remove", NULL};
+    for (const char *const *g = guarded; *g; g++) {
+        lua_getfield(L, -1, *g);
+        lua_pushcclosure(L, vl_table_lengthguard, 1);
+        lua_setfield(L, -2, *g);
+    }
     lua_pop(L, 1);
 
     // base_real receives the allowed base functions and one new table per library.

@@ -31,7 +31,7 @@ public struct SandboxPolicy: Sendable, Equatable {
                 "byte", "char", "format", "len", "lower", "pack", "packsize", "rep", "reverse", "sub", "unpack", "upper",
                 "find", "contains", "starts_with", "ends_with", "trim", "split",
             ],
-            "table": ["concat", "insert", "move", "pack", "remove", "sort", "unpack"],
+            "table": ["concat", "insert", "pack", "remove", "sort", "unpack"],
             "math": [
                 "abs", "acos", "asin", "atan", "ceil", "cos", "deg", "exp", "floor", "fmod", "huge", "log", "max",
                 "maxinteger", "min", "mininteger", "modf", "pi", "rad", "random", "sin", "sqrt", "tan", "tointeger",
@@ -52,11 +52,14 @@ public struct SandboxPolicy: Sendable, Equatable {
             "string.match": "Lua patterns can run for minutes in one C call (no hook can stop it)",
             "string.gmatch": "Lua patterns (see string.match)", "string.gsub": "Lua patterns (see string.match)",
             "math.randomseed": "reseeding would make runs irreproducible",
+            "table.move": "one C loop over any integer range (table.move({}, 1, math.maxinteger - 1, 2) never ends; no hook runs)",
         ],
         replaced: [
             "print": "sends the line to the host logger", "warn": "sends the line to the host logger",
             "setmetatable": "refuses metatables with __gc (finalizers run with hooks off)",
             "rawset": "refuses read-only library tables",
+            "table.insert": "refuses tables with __len (a huge length makes the shifting C loop endless)",
+            "table.remove": "refuses tables with __len (see table.insert)",
             "xpcall": "runs the message handler after the error has unwound (Lua runs it with hooks off for hook errors)",
             "string.find": "plain-text search only (the 4th argument must be true); linear time",
             "string.contains": "added: plain substring test", "string.starts_with": "added: prefix test",

@@ -151,6 +151,19 @@ func expectRuntime(_ error: Error?, containing fragment: String, sourceLocation:
         expectLimit(try attackError("while true do end", limits: LuaLimits(heapBytes: 4 << 20, tensorBytes: 8 << 20, instructionsPerCall: 100_000, secondsPerCall: 10)), .instructions)
     }
 
+    @Test func longCLoopsAreUnreachable() throws {
+        let started = Date()
+        let huge = "setmetatable({}, {__len = function() return math.maxinteger - 1 end})"
+        expectRuntime(try attackError("table.insert(\(huge), 1, 'x')"), containing: "tables with a __len metamethod are not supported")
+        expectRuntime(try attackError("table.remove(\(huge), 1)"), containing: "tables with a __len metamethod are not supported")
+        expectRuntime(try attackError("table.move({}, 1, math.maxinteger - 1, 2)"), containing: "attempt to call a nil value (field 'move')")
+        expectRuntime(try attackError("table.concat(\(huge))"), containing: "invalid value (nil) at index 1 in table for 'concat'")
+        expectRuntime(try attackError("table.unpack({}, 1, 1e8)"), containing: "too many results")
+        #expect(Date().timeIntervalSince(started) < 5)
+        // ordinary use still works
+        #expect(try doubles(evaluate("local t = {1, 3}; table.insert(t, 2, 2); table.insert(t, 4); local r = table.remove(t, 1); return tensor.new({r, #t, t[1], t[3]})")) == [1, 3, 2, 4])
+    }
+
     @Test func loopsInCustomReducerAndComputeAreStopped() throws {
         let script = try LuaScript.load(source: """
             return metric.define { name = "loops", inputs = { "x" },
