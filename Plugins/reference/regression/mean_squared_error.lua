@@ -22,9 +22,11 @@ return metric.define {
     metric.check(#ps == #ts, "target", "the same shape as preds")
     for i = 1, #ps do metric.check(ps[i] == ts[i], "target", "the same shape as preds") end
     metric.check(preds:numel() > 0, "preds", "at least one element")
-    local diff = preds:double() - target:double()
+    -- The difference and its square stay in the inputs' precision (float32
+    -- for float32 inputs); the sum accumulates in float64.
+    local diff = preds - target
     if opt.num_outputs == 1 then
-      s.sum_squared_error = s.sum_squared_error + (diff * diff):sum()
+      s.sum_squared_error = s.sum_squared_error + (diff * diff):sum():double()
       s.total = s.total + preds:numel()
     else
       metric.check(#ps == 2 and ps[2] == opt.num_outputs, "preds", "shape (N, num_outputs)")
