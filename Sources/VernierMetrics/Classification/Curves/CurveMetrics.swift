@@ -3,5 +3,10 @@ import VernierCore
 /// The registry entries of the score-based classification metrics (curves,
 /// AUROC, average precision, calibration, hinge, ranking, fairness).
 public enum CurveMetrics {
-    public static let descriptors: [MetricDescriptor] = []
+    public static let descriptors: [MetricDescriptor] = [
+        BinaryROC.descriptor, MulticlassROC.descriptor, MultilabelROC.descriptor,
+        BinaryPrecisionRecallCurve.descriptor, MulticlassPrecisionRecallCurve.descriptor, MultilabelPrecisionRecallCurve.descriptor,
+        BinaryAUROC.descriptor, MulticlassAUROC.descriptor, MultilabelAUROC.descriptor,
+        BinaryAveragePrecision.descriptor, MulticlassAveragePrecision.descriptor, MultilabelAveragePrecision.descriptor,
+    ]
 }
