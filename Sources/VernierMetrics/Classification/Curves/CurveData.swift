@@ -244,7 +244,7 @@ enum CurveMath {
     /// ascending, thresholds ascending; NaN last), and at each pooled x the
     /// mean over curves of their interpolated y.
     static func macroAverage(_ curves: [Curve], _ kind: CurveKind) -> Curve {
-        let xs = curves.flatMap(\.x).sorted { a, b in a.isNaN ? false : (b.isNaN ? true : a < b) }
+        let xs = sortedNaNLast(curves.flatMap(\.x))
         var thr = curves.flatMap(\.thresholds).sorted()
         if kind == .roc { thr.reverse() }
         var mean = [Double](repeating: 0, count: xs.count)
@@ -255,6 +255,11 @@ enum CurveMath {
         let n = Double(curves.count)
         return Curve(x: xs, y: mean.map { Float($0 / n) }, thresholds: thr, dtype: curves.first?.dtype ?? .float32,
                      positives: curves.reduce(0) { $0 + $1.positives })
+    }
+
+    /// `values` sorted ascending with NaN last (as `torch.sort` orders them).
+    static func sortedNaNLast(_ values: [Float]) -> [Float] {
+        values.sorted { a, b in !a.isNaN && (b.isNaN || a < b) }
     }
 
     /// Reduces per-class scores over classes (TorchMetrics' `_reduce_auroc` and

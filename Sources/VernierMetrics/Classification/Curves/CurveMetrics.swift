@@ -8,5 +8,11 @@ public enum CurveMetrics {
         BinaryPrecisionRecallCurve.descriptor, MulticlassPrecisionRecallCurve.descriptor, MultilabelPrecisionRecallCurve.descriptor,
         BinaryAUROC.descriptor, MulticlassAUROC.descriptor, MultilabelAUROC.descriptor,
         BinaryAveragePrecision.descriptor, MulticlassAveragePrecision.descriptor, MultilabelAveragePrecision.descriptor,
+        BinaryPrecisionAtFixedRecall.descriptor, MulticlassPrecisionAtFixedRecall.descriptor, MultilabelPrecisionAtFixedRecall.descriptor,
+        BinaryRecallAtFixedPrecision.descriptor, MulticlassRecallAtFixedPrecision.descriptor, MultilabelRecallAtFixedPrecision.descriptor,
+        BinarySensitivityAtSpecificity.descriptor, MulticlassSensitivityAtSpecificity.descriptor, MultilabelSensitivityAtSpecificity.descriptor,
+        BinarySpecificityAtSensitivity.descriptor, MulticlassSpecificityAtSensitivity.descriptor, MultilabelSpecificityAtSensitivity.descriptor,
+        BinaryEER.descriptor, MulticlassEER.descriptor, MultilabelEER.descriptor,
+        BinaryLogAUC.descriptor, MulticlassLogAUC.descriptor, MultilabelLogAUC.descriptor,
     ]
 }
