@@ -29,39 +29,56 @@ enum CurveInput {
     static func format(_ inputs: MetricInputs, _ cfg: CurveConfig, metric: String) throws -> CurveBatch {
         let preds = try inputs.tensor("preds", metric: metric)
         let target = try inputs.tensor("target", metric: metric)
-        guard preds.dtype.isFloatingPoint else {
-            throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "a float tensor of probabilities or logits, got \(preds.dtype)")
-        }
         guard !target.dtype.isFloatingPoint else {
             throw MetricError.invalidInput(metric: metric, argument: "target", expected: "an integer tensor of labels, got \(target.dtype)")
         }
         switch cfg.task {
-        case .binary: return try binary(preds, target, cfg, metric: metric)
-        case .multiclass: return try multiclass(preds, target, cfg, metric: metric)
-        case .multilabel: return try multilabel(preds, target, cfg, metric: metric)
+        case .binary:
+            return try binaryScores(preds, target, ignoreIndex: cfg.ignoreIndex, format: cfg.inputFormat, normalizes: cfg.normalizes, metric: metric)
+        case .multiclass:
+            return try multiclassScores(preds, target, numClasses: cfg.numClasses, ignoreIndex: cfg.ignoreIndex, format: cfg.inputFormat, metric: metric)
+        case .multilabel:
+            return try multilabelScores(preds, target, numLabels: cfg.numClasses, ignoreIndex: cfg.ignoreIndex, format: cfg.inputFormat,
+                                        normalizes: cfg.normalizes, metric: metric)
         }
     }
 
-    static func binary(_ preds: Tensor, _ target: Tensor, _ cfg: CurveConfig, metric: String) throws -> CurveBatch {
-        try Check.sameShape(preds, target, metric: metric)
-        let (codes, ignored) = try binaryCodes(target, ignoreIndex: cfg.ignoreIndex, metric: metric)
-        var scores = preds.flattened()
-        var tgt = codes
+    /// Checks that `preds` holds float scores without NaN.
+    static func checkScores(_ preds: Tensor, metric: String) throws {
+        guard preds.dtype.isFloatingPoint else {
+            throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "a float tensor of probabilities or logits, got \(preds.dtype)")
+        }
         if preds.containsNaN() {
             throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "no NaN scores")
         }
+    }
+
+    /// Binary inputs: `preds (N, ...)` float, `target (N, ...)` 0/1; flattened,
+    /// ignored positions dropped, then read as probabilities or logits
+    /// (sigmoid unless `normalizes` is false).
+    static func binaryScores(_ preds: Tensor, _ target: Tensor, ignoreIndex: Int?, format: InputFormat, normalizes: Bool = true,
+                             allowFloatTarget: Bool = false, metric: String) throws -> CurveBatch {
+        try checkScores(preds, metric: metric)
+        try Check.sameShape(preds, target, metric: metric)
+        let (codes, ignored) = try binaryCodes(target, ignoreIndex: ignoreIndex, metric: metric, allowFloat: allowFloatTarget)
+        var scores = preds.flattened()
+        var tgt = codes
         if ignored > 0 {
             let keep = kept(codes)
             scores = try scores.indexSelect(axis: 0, indices: keep)
             tgt = try tgt.indexSelect(axis: 0, indices: keep)
         }
-        let logits = try ScoreReading.isLogits(scores.valueRange(), cfg.inputFormat, metric: metric)
-        if logits && cfg.normalizes { scores = ScoreReading.sigmoid(scores) }
+        let logits = try ScoreReading.isLogits(scores.valueRange(), format, metric: metric)
+        if logits && normalizes { scores = ScoreReading.sigmoid(scores) }
         return CurveBatch(scores: scores, target: tgt, logits: logits)
     }
 
-    static func multiclass(_ preds: Tensor, _ target: Tensor, _ cfg: CurveConfig, metric: String) throws -> CurveBatch {
-        let c = cfg.numClasses
+    /// Multiclass inputs: `preds (N, C, ...)` float, `target (N, ...)` labels in
+    /// [0, C); rows are (sample, extra position) pairs, ignored rows dropped,
+    /// then read as probabilities or logits (softmax over C).
+    static func multiclassScores(_ preds: Tensor, _ target: Tensor, numClasses c: Int, ignoreIndex: Int?, format: InputFormat,
+                                 metric: String) throws -> CurveBatch {
+        try checkScores(preds, metric: metric)
         guard preds.rank == target.rank + 1 else {
             throw MetricError.invalidInput(metric: metric, argument: "preds",
                                            expected: "one more dimension than target: (N, C, ...) scores for (N, ...) labels, got preds \(preds.shape) and target \(target.shape)")
@@ -72,10 +89,7 @@ enum CurveInput {
         guard preds.shape[0] == target.shape[0], Array(preds.shape[2...]) == Array(target.shape.dropFirst()) else {
             throw MetricError.invalidInput(metric: metric, argument: "target", expected: "shape (N, ...) matching preds (N, C, ...) = \(preds.shape), got \(target.shape)")
         }
-        if preds.containsNaN() {
-            throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "no NaN scores")
-        }
-        let (labels, ignored) = try classLabels(target, numClasses: c, ignoreIndex: cfg.ignoreIndex, metric: metric)
+        let (labels, ignored) = try classLabels(target, numClasses: c, ignoreIndex: ignoreIndex, metric: metric)
         var scores = try rowsByClass(preds)
         var tgt = labels
         if ignored > 0 {
@@ -83,20 +97,26 @@ enum CurveInput {
             scores = try scores.indexSelect(axis: 0, indices: keep)
             tgt = try tgt.indexSelect(axis: 0, indices: keep)
         }
-        let logits = try ScoreReading.isLogits(scores.valueRange(), cfg.inputFormat, metric: metric)
+        let logits = try ScoreReading.isLogits(scores.valueRange(), format, metric: metric)
         if logits { scores = try ScoreReading.softmaxRows(scores, metric: metric) }
         return CurveBatch(scores: scores, target: tgt, logits: logits)
     }
 
-    static func multilabel(_ preds: Tensor, _ target: Tensor, _ cfg: CurveConfig, metric: String) throws -> CurveBatch {
+    /// Multilabel inputs: `preds` and `target (N, L, ...)`; read as
+    /// probabilities or logits on the whole batch (ignored positions
+    /// included, as TorchMetrics does), then as `[N·E, L]` rows with ignored
+    /// targets kept as ``CurveConfig/ignoredTarget``.
+    static func multilabelScores(_ preds: Tensor, _ target: Tensor, numLabels: Int, ignoreIndex: Int?, format: InputFormat, normalizes: Bool = true,
+                                 allowFloatTarget: Bool = false, metric: String) throws -> CurveBatch {
+        try checkScores(preds, metric: metric)
         try Check.sameShape(preds, target, metric: metric)
-        guard preds.rank >= 2, preds.shape[1] == cfg.numClasses else {
-            throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "shape (N, L, ...) with L = num_labels = \(cfg.numClasses) on axis 1, got \(preds.shape)")
+        guard preds.rank >= 2, preds.shape[1] == numLabels else {
+            throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "shape (N, L, ...) with L = num_labels = \(numLabels) on axis 1, got \(preds.shape)")
         }
-        let (codes, _) = try binaryCodes(target, ignoreIndex: cfg.ignoreIndex, metric: metric)
-        let logits = try ScoreReading.isLogits(preds.valueRange(), cfg.inputFormat, metric: metric)
+        let (codes, _) = try binaryCodes(target, ignoreIndex: ignoreIndex, metric: metric, allowFloat: allowFloatTarget)
+        let logits = try ScoreReading.isLogits(preds.valueRange(), format, metric: metric)
         var scores = try rowsByClass(preds)
-        if logits && cfg.normalizes { scores = ScoreReading.sigmoid(scores) }
+        if logits && normalizes { scores = ScoreReading.sigmoid(scores) }
         let tgt = try rowsByClass(try codes.reshaped(target.shape))
         return CurveBatch(scores: scores, target: tgt, logits: logits)
     }
@@ -116,10 +136,18 @@ enum CurveInput {
 
     /// Binary targets as uint8 codes, flattened: 0, 1, or
     /// ``CurveConfig/ignoredTarget`` where the target equals `ignore_index`;
-    /// and how many were ignored.
+    /// and how many were ignored. Float targets are accepted when
+    /// `allowFloat` (whole numbers only, like TorchMetrics' confusion-matrix
+    /// validation); the curve family requires integers.
     ///
     /// - Throws: for any other value (naming it and what is accepted).
-    static func binaryCodes(_ target: Tensor, ignoreIndex: Int?, metric: String) throws -> (Tensor, Int) {
+    static func binaryCodes(_ target: Tensor, ignoreIndex: Int?, metric: String, allowFloat: Bool = false) throws -> (Tensor, Int) {
+        if target.dtype.isFloatingPoint && allowFloat {
+            guard target.isIntegral() else {
+                throw MetricError.invalidInput(metric: metric, argument: "target", expected: "0/1 labels, found non-integral values")
+            }
+            return try binaryCodes(target.cast(.int64), ignoreIndex: ignoreIndex, metric: metric)
+        }
         let ignore = ignoreIndex.map(Int64.init)
         func run<T: TensorElement>(_: T.Type) -> (Tensor, Int, Int64?) {
             var out = Tensor.zeros([target.count], dtype: .uint8)
@@ -163,10 +191,14 @@ enum CurveInput {
     }
 
     /// Multiclass targets as int32 labels `[N·E]`, -1 where the target equals
-    /// `ignore_index`; and how many were ignored.
+    /// `ignore_index`; and how many were ignored. (The curve family rejects
+    /// float targets before; other callers may pass whole-number floats.)
     ///
     /// - Throws: for any label outside [0, C) that is not ignored.
     static func classLabels(_ target: Tensor, numClasses c: Int, ignoreIndex: Int?, metric: String) throws -> (Tensor, Int) {
+        if target.dtype.isFloatingPoint && !target.isIntegral() {
+            throw MetricError.invalidInput(metric: metric, argument: "target", expected: "integer class labels, found non-integral values")
+        }
         let t = target.cast(.int64)
         var out = Tensor.zeros([t.count], dtype: .int32)
         let ignore = ignoreIndex.map(Int64.init)

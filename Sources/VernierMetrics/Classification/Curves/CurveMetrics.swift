@@ -14,5 +14,9 @@ public enum CurveMetrics {
         BinarySpecificityAtSensitivity.descriptor, MulticlassSpecificityAtSensitivity.descriptor, MultilabelSpecificityAtSensitivity.descriptor,
         BinaryEER.descriptor, MulticlassEER.descriptor, MultilabelEER.descriptor,
         BinaryLogAUC.descriptor, MulticlassLogAUC.descriptor, MultilabelLogAUC.descriptor,
+        BinaryCalibrationError.descriptor, MulticlassCalibrationError.descriptor,
+        BinaryHingeLoss.descriptor, MulticlassHingeLoss.descriptor,
+        MultilabelCoverageError.descriptor, MultilabelRankingAveragePrecision.descriptor, MultilabelRankingLoss.descriptor,
+        BinaryFairness.descriptor, BinaryGroupStatRates.descriptor,
     ]
 }
