@@ -128,7 +128,8 @@ public struct CurveConfig: Sendable {
         }
         ignoreIndex = options.int("ignore_index")
         inputFormat = InputFormat(rawValue: options.string("input_format") ?? "auto") ?? .auto
-        normalizes = (options.string("normalization") ?? "sigmoid") == "sigmoid"
+        // Only the binary metrics declare `normalization`; its None arrives as `.none`.
+        normalizes = options["normalization"].map { $0 == .string("sigmoid") } ?? true
         if !normalizes && inputFormat == .logits {
             throw MetricError.invalidOption(metric: metric, option: "input_format",
                                             expected: "'auto' or 'probs' with normalization=None (logits need a sigmoid), got 'logits'")
