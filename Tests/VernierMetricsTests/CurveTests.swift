@@ -231,6 +231,21 @@ struct BinnedCurveTests {
         expectClose(values(roc[1]), [1, 1.0 / 3])
     }
 
+    @Test func partialAUROCOnBinnedCurves() throws {
+        // Thresholds 0.39, 0.5: (tp, fp) = (2, 1), (1, 0); the ROC (flipped) is
+        // fpr (0, 0.5), tpr (1/3, 2/3).
+        func mcClish(_ area: Double, _ bound: Double) -> Double {
+            let m = bound * bound / 2
+            return 0.5 * (1 + (area - m) / (bound - m))
+        }
+        // max_fpr 0.25 cuts the segment at tpr 1/2: area 0.25·(1/3 + 1/2)/2.
+        let cut = try BinaryAUROC(maxFpr: 0.25, thresholds: .list([0.39, 0.5]))
+        expectClose(values(try value(cut, [(tiedPreds, tiedTarget)])), [mcClish(0.25 * (1.0 / 3 + 0.5) / 2, 0.25)])
+        // max_fpr 0.6 lies beyond the last point: its tpr 2/3 holds up to 0.6.
+        let beyond = try BinaryAUROC(maxFpr: 0.6, thresholds: .list([0.39, 0.5]))
+        expectClose(values(try value(beyond, [(tiedPreds, tiedTarget)])), [mcClish(0.25 + 0.1 * 2.0 / 3, 0.6)])
+    }
+
     @Test func thresholdsAtEveryDistinctScoreReproduceTheExactCurve() throws {
         let binned = items(try value(try BinaryROC(thresholds: .list([0.1, 0.35, 0.4, 0.8])), [(tiedPreds, tiedTarget)]))
         let exact = items(try value(try BinaryROC(), [(tiedPreds, tiedTarget)]))

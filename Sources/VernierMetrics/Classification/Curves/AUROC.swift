@@ -16,15 +16,25 @@ enum AUROCFormula {
         guard let maxFpr, maxFpr < 1, fpr.contains(where: { $0 != 0 }), tpr.contains(where: { $0 != 0 }) else {
             return CurveMath.area(x: fpr, y: tpr)
         }
-        // TorchMetrics keeps max_fpr as a float32 tensor.
+        // TorchMetrics keeps max_fpr as a float32 tensor and finds the cut with
+        // torch.bucketize (a binary search, which only means "the points up to
+        // max_fpr" when fpr is sorted; binned curves over unsorted threshold
+        // lists are not), then indexes Python-style (-1 is the last point).
         let bound = Float(maxFpr)
         let m = Double(bound)
-        let stop = fpr.firstIndex { $0 > bound } ?? fpr.count
+        var lo = 0, hi = fpr.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if !(fpr[mid] > bound) { lo = mid + 1 } else { hi = mid }
+        }
+        let stop = lo
+        let before = stop == 0 ? fpr.count - 1 : stop - 1
         var x = Array(fpr[..<stop]), y = Array(tpr[..<stop])
-        // Binned curves may end below max_fpr (TorchMetrics fails there): the last tpr holds.
+        // A curve that stays below max_fpr has no point to interpolate towards
+        // (TorchMetrics fails there): its last tpr holds.
         let cutTpr = stop < fpr.count
-            ? Double(tpr[stop - 1]) + (m - Double(fpr[stop - 1])) / (Double(fpr[stop]) - Double(fpr[stop - 1])) * (Double(tpr[stop]) - Double(tpr[stop - 1]))
-            : Double(tpr[stop - 1])
+            ? Double(tpr[before]) + (m - Double(fpr[before])) / (Double(fpr[stop]) - Double(fpr[before])) * (Double(tpr[stop]) - Double(tpr[before]))
+            : Double(tpr[before])
         x.append(bound)
         y.append(Float(cutTpr))
         let partial = CurveMath.area(x: x, y: y)
