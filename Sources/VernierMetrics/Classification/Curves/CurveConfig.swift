@@ -25,12 +25,15 @@ public enum CurveThresholds: Sendable, Equatable {
 /// The option declarations of the score-based classification metrics, with
 /// TorchMetrics' names and defaults, plus Vernier's `input_format`.
 public enum CurveOptions {
+    /// `thresholds`: `None` (exact), an int `n >= 2`, or a list of values in [0, 1].
     public static let thresholds = OptionSpec(
         "thresholds", .optional(.oneOf([.int(min: 2), .doubleList])), default: .none,
         help: "None: every distinct score (exact); an int n >= 2: n thresholds evenly spaced on [0, 1]; a list of thresholds in [0, 1]")
+    /// `input_format`: `auto` (TorchMetrics' per-batch rule), `probs` or `logits` (see ``InputFormat``).
     public static let inputFormat = OptionSpec(
         "input_format", .choice(["auto", "probs", "logits"]), default: .string("auto"),
         help: "how float preds are read; auto decides per batch like TorchMetrics (values outside [0, 1] are logits)")
+    /// `normalization` of the binary curve metrics: `sigmoid` (default) or `None`.
     public static let normalization = OptionSpec(
         "normalization", .choice(["sigmoid", "None", "none"]), default: .string("sigmoid"),
         help: "sigmoid: logits get a sigmoid (TorchMetrics' default); None: scores are used as given")
@@ -104,13 +107,17 @@ public enum CurveOptions {
 /// - every mode: `format_counts` (int64 `[2]`, summed): batches read as
 ///   logits and as probabilities.
 public struct CurveConfig: Sendable {
+    /// The task: binary, multiclass or multilabel.
     public let task: ClassificationTask
     /// 1 for binary, the number of classes or labels otherwise.
     public let numClasses: Int
+    /// The `thresholds` option as given.
     public let thresholdMode: CurveThresholds
     /// The binned thresholds as float32 values in option order (nil in exact mode).
     public let thresholds: [Float]?
+    /// Target value whose positions are left out (`ignore_index`).
     public let ignoreIndex: Int?
+    /// How float preds are read (`input_format`).
     public let inputFormat: InputFormat
     /// Whether logits get a sigmoid/softmax (false only for binary `normalization=None`).
     public let normalizes: Bool

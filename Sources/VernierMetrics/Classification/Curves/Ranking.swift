@@ -60,18 +60,22 @@ enum RankingFormula {
     /// scored at least as high) / (labels scored at least as high); a row
     /// with no relevant label or only relevant labels scores 1.
     static func averagePrecision(_ s: [Double], _ t: [UInt8], _ rows: Int, _ l: Int) -> Double {
+        /// The number of `sorted` (ascending) values `>= v`.
+        func atLeast(_ sorted: [Double], _ v: Double) -> Int {
+            var lo = 0, hi = sorted.count
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if sorted[mid] < v { lo = mid + 1 } else { hi = mid }
+            }
+            return sorted.count - lo
+        }
         var total = 0.0
         for r in 0..<rows {
-            let row = r * l
-            let relevant = (0..<l).filter { t[row + $0] == 1 }
+            let row = Array(s[(r * l)..<((r + 1) * l)])
+            let relevant = (0..<l).filter { t[r * l + $0] == 1 }.map { row[$0] }
             guard !relevant.isEmpty && relevant.count < l else { total += 1; continue }
-            var sum = 0.0
-            for j in relevant {
-                let v = s[row + j]
-                let above = (0..<l).filter { s[row + $0] >= v }.count
-                let relevantAbove = relevant.filter { s[row + $0] >= v }.count
-                sum += Double(relevantAbove) / Double(above)
-            }
+            let all = row.sorted(), rel = relevant.sorted()
+            let sum = relevant.reduce(0.0) { $0 + Double(atLeast(rel, $1)) / Double(atLeast(all, $1)) }
             total += sum / Double(relevant.count)
         }
         return total
