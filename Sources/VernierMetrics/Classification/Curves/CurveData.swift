@@ -79,48 +79,55 @@ public struct CurveData {
 
     private func gather<S: CurveScore>(_: S.Type, _ col: Int?) -> ClfCurve {
         let k = columns
-        var entries: [ScoredTarget<S>] = []
-        entries.reserveCapacity(scores.reduce(0) { $0 + $1.count } / (col == nil ? 1 : k))
+        let capacity = scores.reduce(0) { $0 + $1.count } / (col == nil ? 1 : k)
         var allZero = true
-        for (s, y) in zip(scores, targets) {
-            s.cast(S.dtype).withUnsafeBuffer(as: S.self) { sp in
-                // -0 and +0 tie, as they do for TorchMetrics' comparisons.
-                @inline(__always) func add(_ v: S, _ positive: Bool) {
-                    entries.append(ScoredTarget(score: v == 0 ? 0 : v, positive: positive ? 1 : 0))
-                }
-                switch cfg.task {
-                case .binary:
-                    y.withUnsafeBuffer(as: UInt8.self) { yp in
-                        for i in sp.indices {
-                            add(sp[i], yp[i] == 1)
-                            if yp[i] != 0 { allZero = false }
-                        }
+        // Written in place (no per-element append): this pass feeds 4M-element sorts.
+        var entries = [ScoredTarget<S>](unsafeUninitializedCapacity: capacity) { out, filled in
+            var n = 0
+            for (s, y) in zip(scores, targets) {
+                s.cast(S.dtype).withUnsafeBuffer(as: S.self) { sp in
+                    // -0 and +0 tie, as they do for TorchMetrics' comparisons.
+                    @inline(__always) func add(_ v: S, _ positive: Bool) {
+                        out[n] = ScoredTarget(score: v == 0 ? 0 : v, positive: positive ? 1 : 0)
+                        n += 1
                     }
-                case .multiclass:
-                    y.cast(.int32).withUnsafeBuffer(as: Int32.self) { yp in
-                        for r in yp.indices {
-                            let label = Int(yp[r])
-                            if let col {
-                                add(sp[r * k + col], label == col)
-                                if label != 0 { allZero = false }
-                            } else {
-                                for c in 0..<k { add(sp[r * k + c], label == c) }
-                                allZero = false
+                    switch cfg.task {
+                    case .binary:
+                        y.withUnsafeBuffer(as: UInt8.self) { yp in
+                            var any: UInt8 = 0
+                            for i in sp.indices {
+                                add(sp[i], yp[i] == 1)
+                                any |= yp[i]
+                            }
+                            if any != 0 { allZero = false }
+                        }
+                    case .multiclass:
+                        y.cast(.int32).withUnsafeBuffer(as: Int32.self) { yp in
+                            for r in yp.indices {
+                                let label = Int(yp[r])
+                                if let col {
+                                    add(sp[r * k + col], label == col)
+                                    if label != 0 { allZero = false }
+                                } else {
+                                    for c in 0..<k { add(sp[r * k + c], label == c) }
+                                    allZero = false
+                                }
                             }
                         }
-                    }
-                case .multilabel:
-                    y.withUnsafeBuffer(as: UInt8.self) { yp in
-                        let cols = col.map { $0..<($0 + 1) } ?? 0..<k
-                        for r in 0..<(yp.count / k) {
-                            for c in cols where yp[r * k + c] != CurveConfig.ignoredTarget {
-                                add(sp[r * k + c], yp[r * k + c] == 1)
-                                if yp[r * k + c] != 0 { allZero = false }
+                    case .multilabel:
+                        y.withUnsafeBuffer(as: UInt8.self) { yp in
+                            let cols = col.map { $0..<($0 + 1) } ?? 0..<k
+                            for r in 0..<(yp.count / k) {
+                                for c in cols where yp[r * k + c] != CurveConfig.ignoredTarget {
+                                    add(sp[r * k + c], yp[r * k + c] == 1)
+                                    if yp[r * k + c] != 0 { allZero = false }
+                                }
                             }
                         }
                     }
                 }
             }
+            filled = n
         }
         return ClfCurve(sorting: &entries, allTargetsZero: allZero)
     }
