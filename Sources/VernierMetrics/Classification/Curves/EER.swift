@@ -7,13 +7,13 @@ enum EERFormula {
     /// negative rate `1 - tpr` (the first such point), their mean
     /// `(fpr + 1 - tpr) / 2`, in float32 like TorchMetrics.
     static func eer(_ roc: Curve) -> Float {
+        guard !roc.x.isEmpty else { return .nan }
         var best = 0
         var bestGap = Float.infinity
         for i in roc.x.indices {
             let gap = Swift.abs(roc.x[i] - (1 - roc.y[i]))
             if gap < bestGap { bestGap = gap; best = i }
         }
-        guard !roc.x.isEmpty else { return .nan }
         return (roc.x[best] + (1 - roc.y[best])) / 2
     }
 
