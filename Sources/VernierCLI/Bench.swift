@@ -5,8 +5,27 @@ import Vernier
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (build with -c release for meaningful numbers).",
-        subcommands: [Workloads.self]
+        subcommands: [Kernels.self, Workloads.self]
     )
+
+    struct Kernels: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Kernel throughput in elements per second (best of 3).")
+
+        @Option(help: "Elements per kernel run.") var elements: Int = 4_000_000
+        @Option(help: "Output format: table or json.") var format: String = "table"
+
+        func run() throws {
+            guard elements > 0 else { throw ValidationError("--elements must be positive") }
+            let results = KernelBenchmark.run(elements: elements)
+            if format == "json" {
+                print(try Output.json(results.map { ["kernel": $0.name, "elements": $0.elements, "seconds": $0.seconds, "elements_per_s": $0.elementsPerSecond] }))
+            } else {
+                print(Output.table(["kernel", "elements", "seconds", "elements/s"], results.map {
+                    [$0.name, String($0.elements), String(format: "%.5f", $0.seconds), String(format: "%.3g", $0.elementsPerSecond)]
+                }))
+            }
+        }
+    }
 }
 
 extension Bench {

@@ -3,6 +3,8 @@
 /// Promotion follows PyTorch: `bool < uint8 < int32 < int64 < float32 < float64`
 /// by category (bool, integer, floating) and then by width. See ``DType/promoted(_:_:)``.
 public enum DType: String, CaseIterable, Sendable, Codable {
+    /// IEEE 754 single and double precision, 64- and 32-bit signed and 8-bit
+    /// unsigned integers, and bool stored as one byte holding 0 or 1.
     case float32, float64, int64, int32, uint8, bool
 
     /// Bytes per element.

@@ -49,23 +49,20 @@ extension Tensor {
 
     private func broadcastCopy<T: TensorElement>(_: T.Type, _ outShape: [Int]) -> Tensor {
         // Reuse the binary kernel, (x, _) -> x, against a bool tensor of the target shape.
-        Tensor.zipBroadcast(self, Tensor.zeros(outShape, dtype: .bool), as: T.self, Bool.self, out: T.self) { x, _ in x }
+        Tensor.zipBroadcast(self, Tensor.zeros(outShape, dtype: .bool), Elementwise.First<T>())
     }
 
-    /// Applies `f` elementwise over two operands already in types `A` and `B`,
+    /// Applies `f` elementwise over two operands already in its element types,
     /// broadcasting their shapes. The hot paths (equal shapes, one scalar) are
     /// flat loops the compiler vectorises; the general path walks the output
     /// with the innermost dimension as a strided inner loop.
-    @inlinable @inline(__always)
-    static func zipBroadcast<A: TensorElement, B: TensorElement, O: TensorElement>(
-        _ a: Tensor, _ b: Tensor, as _: A.Type, _: B.Type, out _: O.Type, _ f: (A, B) -> O
-    ) -> Tensor {
+    static func zipBroadcast<F: BinaryFunction>(_ a: Tensor, _ b: Tensor, _ f: F) -> Tensor {
         let outShape = (try? broadcastShape(a.shape, b.shape)) ?? a.shape
-        var out = Tensor(uninitializedShape: outShape, dtype: O.dtype)
+        var out = Tensor(uninitializedShape: outShape, dtype: F.O.dtype)
         let n = out.count
-        a.withUnsafeBuffer(as: A.self) { pa in
-            b.withUnsafeBuffer(as: B.self) { pb in
-                out.withUnsafeMutableBuffer(as: O.self) { po in
+        a.withUnsafeBuffer(as: F.A.self) { pa in
+            b.withUnsafeBuffer(as: F.B.self) { pb in
+                out.withUnsafeMutableBuffer(as: F.O.self) { po in
                     let pa = pa.baseAddress!, pb = pb.baseAddress!, po = po.baseAddress!
                     if a.count == n && b.count == n {
                         Parallelism.forEachChunk(n) { _, r in

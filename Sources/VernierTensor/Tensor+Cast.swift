@@ -1,10 +1,11 @@
 extension Tensor {
     /// The elements converted to `dtype` (PyTorch's `.to(dtype)`).
     ///
-    /// Floating to integer truncates toward zero (NaN gives 0, out-of-range
-    /// values saturate); anything to bool is `value != 0` (NaN is true);
-    /// integer to integer wraps like a C cast. Returns `self` unchanged when
-    /// the dtype already matches.
+    /// Floating to integer truncates toward zero (NaN gives 0; values beyond
+    /// int64 saturate to its bounds, and int32/uint8 then wrap that int64 like
+    /// a C cast); anything to bool is `value != 0` (NaN is true); integer to
+    /// integer wraps like a C cast. Returns `self` unchanged when the dtype
+    /// already matches.
     public func cast(_ dtype: DType) -> Tensor {
         if dtype == self.dtype { return self }
         switch self.dtype {

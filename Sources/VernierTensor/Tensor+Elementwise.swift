@@ -1,6 +1,9 @@
 import Foundation
 
 /// A binary arithmetic operation, applied elementwise with broadcasting.
+///
+/// Bool operands are computed as int64 (`true + true == 2`), where PyTorch
+/// would add bools as logical or and reject bool subtraction.
 public enum BinaryOp: String, Sendable, CaseIterable {
     /// `a + b`
     case add
@@ -25,12 +28,28 @@ public enum BinaryOp: String, Sendable, CaseIterable {
 
 /// An elementwise comparison; the result is a bool tensor.
 public enum CompareOp: String, Sendable, CaseIterable {
-    case eq, ne, lt, le, gt, ge
+    /// `a == b` (false when either is NaN).
+    case eq
+    /// `a != b` (true when either is NaN).
+    case ne
+    /// `a < b`
+    case lt
+    /// `a <= b`
+    case le
+    /// `a > b`
+    case gt
+    /// `a >= b`
+    case ge
 }
 
 /// An elementwise logical operation on truth values (`x != 0`).
 public enum LogicalOp: String, Sendable, CaseIterable {
-    case and, or, xor
+    /// Both true.
+    case and
+    /// Either true.
+    case or
+    /// Exactly one true.
+    case xor
 }
 
 extension Tensor {
@@ -69,57 +88,37 @@ extension Tensor {
 
     private static func floatBinary<T: FloatElement>(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _: T.Type) -> Tensor {
         switch op {
-        case .add: return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { $0 + $1 }
-        case .sub: return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { $0 - $1 }
-        case .mul: return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { $0 * $1 }
-        case .div: return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { $0 / $1 }
-        case .pow: return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { T(fromDouble: Foundation.pow($0.doubleValue, $1.doubleValue)) }
-        case .maximum: return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { $0.isNaN || $1.isNaN ? .nan : Swift.max($0, $1) }
-        case .minimum: return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { $0.isNaN || $1.isNaN ? .nan : Swift.min($0, $1) }
-        case .remainder:
-            return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { x, y in
-                let r = x.truncatingRemainder(dividingBy: y)
-                return r != 0 && ((r < 0) != (y < 0)) ? r + y : r
-            }
-        case .floorDivide: return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { ($0 / $1).rounded(.down) }
+        case .add: return zipBroadcast(a, b, Elementwise.Add<T>())
+        case .sub: return zipBroadcast(a, b, Elementwise.Sub<T>())
+        case .mul: return zipBroadcast(a, b, Elementwise.Mul<T>())
+        case .div: return zipBroadcast(a, b, Elementwise.Div<T>())
+        case .pow: return zipBroadcast(a, b, Elementwise.Pow<T>())
+        case .maximum: return zipBroadcast(a, b, Elementwise.Maximum<T>())
+        case .minimum: return zipBroadcast(a, b, Elementwise.Minimum<T>())
+        case .remainder: return zipBroadcast(a, b, Elementwise.Remainder<T>())
+        case .floorDivide: return zipBroadcast(a, b, Elementwise.FloorDivide<T>())
         }
     }
 
     private static func intBinary<T: IntegerElement>(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _: T.Type) throws -> Tensor {
         switch op {
-        case .add: return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { $0 &+ $1 }
-        case .sub: return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { $0 &- $1 }
-        case .mul: return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { $0 &* $1 }
+        case .add: return zipBroadcast(a, b, Elementwise.IntAdd<T>())
+        case .sub: return zipBroadcast(a, b, Elementwise.IntSub<T>())
+        case .mul: return zipBroadcast(a, b, Elementwise.IntMul<T>())
         case .div: fatalError("unreachable: integer division promotes to float32")
         case .pow:
             if b.toInt64s().contains(where: { $0 < 0 }) {
                 throw TensorError.invalidArgument("pow: integers to negative integer powers are not allowed")
             }
-            return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { base, e in
-                var result: T = 1, bb = base, ee = e
-                while ee > 0 {
-                    if ee & 1 == 1 { result = result &* bb }
-                    bb = bb &* bb
-                    ee >>= 1
-                }
-                return result
-            }
-        case .maximum: return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { Swift.max($0, $1) }
-        case .minimum: return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { Swift.min($0, $1) }
+            return zipBroadcast(a, b, Elementwise.IntPow<T>())
+        case .maximum: return zipBroadcast(a, b, Elementwise.IntMaximum<T>())
+        case .minimum: return zipBroadcast(a, b, Elementwise.IntMinimum<T>())
         case .remainder, .floorDivide:
             if b.toInt64s().contains(0) {
                 throw TensorError.invalidArgument("\(op.rawValue): integer division by zero")
             }
-            if op == .remainder {
-                return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { x, y in
-                    let r = x % y
-                    return r != 0 && ((r < 0) != (y < 0)) ? r + y : r
-                }
-            }
-            return zipBroadcast(a, b, as: T.self, T.self, out: T.self) { x, y in
-                let q = x / y
-                return (x % y != 0) && ((x < 0) != (y < 0)) ? q - 1 : q
-            }
+            if op == .remainder { return zipBroadcast(a, b, Elementwise.IntRemainder<T>()) }
+            return zipBroadcast(a, b, Elementwise.IntFloorDivide<T>())
         }
     }
 
@@ -141,12 +140,12 @@ extension Tensor {
 
     private static func compareTyped<T: NumericElement>(_ op: CompareOp, _ a: Tensor, _ b: Tensor, _: T.Type) -> Tensor {
         switch op {
-        case .eq: return zipBroadcast(a, b, as: T.self, T.self, out: Bool.self) { $0 == $1 }
-        case .ne: return zipBroadcast(a, b, as: T.self, T.self, out: Bool.self) { $0 != $1 }
-        case .lt: return zipBroadcast(a, b, as: T.self, T.self, out: Bool.self) { $0 < $1 }
-        case .le: return zipBroadcast(a, b, as: T.self, T.self, out: Bool.self) { $0 <= $1 }
-        case .gt: return zipBroadcast(a, b, as: T.self, T.self, out: Bool.self) { $0 > $1 }
-        case .ge: return zipBroadcast(a, b, as: T.self, T.self, out: Bool.self) { $0 >= $1 }
+        case .eq: return zipBroadcast(a, b, Elementwise.Equal<T>())
+        case .ne: return zipBroadcast(a, b, Elementwise.NotEqual<T>())
+        case .lt: return zipBroadcast(a, b, Elementwise.Less<T>())
+        case .le: return zipBroadcast(a, b, Elementwise.LessEqual<T>())
+        case .gt: return zipBroadcast(a, b, Elementwise.Greater<T>())
+        case .ge: return zipBroadcast(a, b, Elementwise.GreaterEqual<T>())
         }
     }
 
@@ -155,9 +154,9 @@ extension Tensor {
         _ = try broadcastShape(a.shape, b.shape)
         let x = a.cast(.bool), y = b.cast(.bool)
         switch op {
-        case .and: return zipBroadcast(x, y, as: Bool.self, Bool.self, out: Bool.self) { $0 && $1 }
-        case .or: return zipBroadcast(x, y, as: Bool.self, Bool.self, out: Bool.self) { $0 || $1 }
-        case .xor: return zipBroadcast(x, y, as: Bool.self, Bool.self, out: Bool.self) { $0 != $1 }
+        case .and: return zipBroadcast(x, y, Elementwise.And())
+        case .or: return zipBroadcast(x, y, Elementwise.Or())
+        case .xor: return zipBroadcast(x, y, Elementwise.Xor())
         }
     }
 
@@ -217,13 +216,21 @@ extension Tensor {
     public static func * (a: Tensor, b: Tensor) -> Tensor { try! binary(.mul, a, b) }
     /// Elementwise true division with broadcasting (traps on incompatible shapes).
     public static func / (a: Tensor, b: Tensor) -> Tensor { try! binary(.div, a, b) }
+    /// Elementwise sum with a number, a weak scalar that keeps the tensor's dtype where it can (see ``scalarOperand(_:)``).
     public static func + (a: Tensor, b: Double) -> Tensor { a + a.scalarOperand(b) }
+    /// Elementwise difference with a number, a weak scalar that keeps the tensor's dtype where it can (see ``scalarOperand(_:)``).
     public static func - (a: Tensor, b: Double) -> Tensor { a - a.scalarOperand(b) }
+    /// Elementwise product with a number, a weak scalar that keeps the tensor's dtype where it can (see ``scalarOperand(_:)``).
     public static func * (a: Tensor, b: Double) -> Tensor { a * a.scalarOperand(b) }
+    /// Elementwise true quotient (integers give float32) with a number, a weak scalar that keeps the tensor's dtype where it can (see ``scalarOperand(_:)``).
     public static func / (a: Tensor, b: Double) -> Tensor { a / a.scalarOperand(b) }
+    /// Elementwise sum of a number and a tensor (the number is a weak scalar, see ``scalarOperand(_:)``).
     public static func + (a: Double, b: Tensor) -> Tensor { b.scalarOperand(a) + b }
+    /// Elementwise difference of a number and a tensor (the number is a weak scalar, see ``scalarOperand(_:)``).
     public static func - (a: Double, b: Tensor) -> Tensor { b.scalarOperand(a) - b }
+    /// Elementwise product of a number and a tensor (the number is a weak scalar, see ``scalarOperand(_:)``).
     public static func * (a: Double, b: Tensor) -> Tensor { b.scalarOperand(a) * b }
+    /// Elementwise true quotient (integers give float32) of a number and a tensor (the number is a weak scalar, see ``scalarOperand(_:)``).
     public static func / (a: Double, b: Tensor) -> Tensor { b.scalarOperand(a) / b }
     /// Elementwise negation (bool becomes int64).
     public static prefix func - (a: Tensor) -> Tensor { a.cast(a.dtype == .bool ? .int64 : a.dtype) * -1 }

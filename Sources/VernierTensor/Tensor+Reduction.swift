@@ -9,9 +9,9 @@ public enum ReduceOp: String, Sendable, CaseIterable {
     case mean
     /// Product (accumulated like `sum`). Empty: 1.
     case prod
-    /// Minimum; NaN propagates. Empty: an error.
+    /// Minimum, in the input dtype (bool stays bool); NaN propagates. Empty: an error.
     case min
-    /// Maximum; NaN propagates. Empty: an error.
+    /// Maximum, in the input dtype (bool stays bool); NaN propagates. Empty: an error.
     case max
 }
 
@@ -77,7 +77,9 @@ extension Tensor {
         case .uint8: out = src.intReduce(op, UInt8.self, outer, n, inner)
         case .bool: fatalError("unreachable")
         }
-        return try out.reshaped(outShape)
+        // PyTorch's min/max of bool stay bool; the kernel ran on uint8.
+        let typed = dtype == .bool && (op == .min || op == .max) ? out.cast(.bool) : out
+        return try typed.reshaped(outShape)
     }
 
     private func floatReduce<T: FloatElement>(_ op: ReduceOp, _: T.Type, _ outer: Int, _ n: Int, _ inner: Int) -> Tensor {
@@ -249,19 +251,11 @@ extension Tensor {
         func run<T: NumericElement>(_: T.Type) {
             src.withUnsafeBuffer(as: T.self) { p in
                 out.withUnsafeMutableBuffer(as: Int64.self) { dst in
-                    for o in 0..<outer {
-                        for j in 0..<inner {
-                            let base = o * n * inner + j
-                            var bi = 0
-                            var bv = p[base]
-                            if !Tensor.isNaNElement(bv) {
-                                for k in 1..<n {
-                                    let v = p[base + k * inner]
-                                    if Tensor.isNaNElement(v) { bi = k; break }
-                                    if max ? v > bv : v < bv { bv = v; bi = k }
-                                }
-                            }
-                            dst[o * inner + j] = Int64(bi)
+                    let p = p.baseAddress!, dst = dst.baseAddress!
+                    Parallelism.forEachChunk(outer * inner, minimumPerTask: Swift.max(1, Parallelism.minimumElementsPerTask / n)) { _, lanes in
+                        for lane in lanes {
+                            let base = p + (lane / inner) * n * inner + lane % inner
+                            dst[lane] = Int64(max ? Tensor.argBest(base, n, inner, >) : Tensor.argBest(base, n, inner, <))
                         }
                     }
                 }
@@ -284,10 +278,23 @@ extension Tensor {
     /// Index of the minimum along `axis` (see ``argReduce(max:axis:keepDim:)``).
     public func argmin(axis: Int? = nil, keepDim: Bool = false) throws -> Tensor { try argReduce(max: false, axis: axis, keepDim: keepDim) }
 
-    @inlinable
-    static func isNaNElement<T: TensorElement>(_ v: T) -> Bool {
-        if let f = v as? Float { return f.isNaN }
-        if let d = v as? Double { return d.isNaN }
-        return false
+    /// Index of the first element that beats every earlier one under
+    /// `better`, or of the first NaN (`v != v` only for NaN), which wins outright.
+    @inline(__always)
+    static func argBest<T: NumericElement>(_ base: UnsafePointer<T>, _ n: Int, _ stride: Int, _ better: (T, T) -> Bool) -> Int {
+        var bi = 0
+        var bv = base[0]
+        if bv != bv { return 0 }
+        var k = 1
+        while k < n {
+            let v = base[k * stride]
+            if v != v { return k }
+            if better(v, bv) {
+                bv = v
+                bi = k
+            }
+            k += 1
+        }
+        return bi
     }
 }

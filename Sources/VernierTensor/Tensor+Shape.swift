@@ -89,6 +89,9 @@ extension Tensor {
     /// - Throws: ``TensorError/outOfRange(_:)`` for an index outside `-n..<n`.
     public func indexSelect(axis: Int = 0, indices: [Int]) throws -> Tensor {
         let ax = try normalizedAxis(axis)
+        guard rank > 0 || indices.count == 1 else {
+            throw TensorError.shapeMismatch("indexSelect: a 0-dim tensor takes exactly one index, got \(indices.count)")
+        }
         let n = rank == 0 ? 1 : shape[ax]
         var outShape = shape
         if rank > 0 { outShape[ax] = indices.count }
@@ -120,20 +123,19 @@ extension Tensor {
         for i in stride(from: rank - 2, through: 0, by: -1) { srcStrides[i] = srcStrides[i + 1] * shape[i + 1] }
         let strides = d.map { srcStrides[$0] }
         let out = Tensor(uninitializedShape: outShape, dtype: dtype)
-        let n = count, w = dtype.byteWidth
-        var idx = [Int](repeating: 0, count: rank)
-        var off = 0
-        for i in 0..<n {
-            (out.buffer.bytes + i * w).copyMemory(from: buffer.bytes + off * w, byteCount: w)
-            var k = rank - 1
-            while k >= 0 {
-                idx[k] += 1
-                off += strides[k]
-                if idx[k] < outShape[k] { break }
-                off -= strides[k] * outShape[k]
-                idx[k] = 0
-                k -= 1
+        guard out.count > 0 else { return out }
+        // Walk the output in order, one innermost row at a time, reading the source with strides.
+        func run<W: FixedWidthInteger>(_: W.Type) {
+            let src = buffer.bytes.assumingMemoryBound(to: W.self), dst = out.buffer.bytes.assumingMemoryBound(to: W.self)
+            let rowLength = outShape[rank - 1], rowStride = strides[rank - 1]
+            Tensor.walkRows(outShape, strides, strides) { flat, off, _ in
+                for j in 0..<rowLength { dst[flat + j] = src[off + j * rowStride] }
             }
+        }
+        switch dtype.byteWidth {
+        case 8: run(UInt64.self)
+        case 4: run(UInt32.self)
+        default: run(UInt8.self)
         }
         return out
     }
@@ -144,5 +146,85 @@ extension Tensor {
         let x = try normalizedAxis(a), y = try normalizedAxis(b)
         d.swapAt(x, y)
         return try permuted(d)
+    }
+}
+
+extension Tensor {
+    /// Removes dimensions of size 1: all of them when `axis` is nil, else only
+    /// `axis`, which is left alone when its size is not 1 (PyTorch's `squeeze`).
+    ///
+    /// - Throws: ``TensorError/outOfRange(_:)`` for a bad axis.
+    public func squeezed(axis: Int? = nil) throws -> Tensor {
+        guard let axis else { return Tensor(buffer: buffer, shape: shape.filter { $0 != 1 }, dtype: dtype) }
+        let ax = try checkedAxis(axis, "squeezed")
+        guard rank > 0, shape[ax] == 1 else { return self }
+        var s = shape
+        s.remove(at: ax)
+        return Tensor(buffer: buffer, shape: s, dtype: dtype)
+    }
+
+    /// Inserts a dimension of size 1 at `axis`, which may be `-(rank + 1)...rank`
+    /// (PyTorch's `unsqueeze`; -1 appends).
+    ///
+    /// - Throws: ``TensorError/outOfRange(_:)`` for an axis outside that range.
+    public func unsqueezed(axis: Int) throws -> Tensor {
+        let ax = axis < 0 ? axis + rank + 1 : axis
+        guard ax >= 0 && ax <= rank else {
+            throw TensorError.outOfRange("unsqueezed: axis \(axis) is out of range for a tensor of rank \(rank) (expected \(-(rank + 1))...\(rank))")
+        }
+        var s = shape
+        s.insert(1, at: ax)
+        return Tensor(buffer: buffer, shape: s, dtype: dtype)
+    }
+
+    /// The elements in reverse order along `axis` (PyTorch's `torch.flip`).
+    /// A 0-dim tensor is returned unchanged.
+    ///
+    /// - Throws: ``TensorError/outOfRange(_:)`` for a bad axis.
+    public func flipped(axis: Int) throws -> Tensor {
+        let ax = try checkedAxis(axis, "flipped")
+        let (outer, n, inner) = axisSplit(ax)
+        let out = Tensor(uninitializedShape: shape, dtype: dtype)
+        func run<W: FixedWidthInteger>(_: W.Type) {
+            let s = buffer.bytes.assumingMemoryBound(to: W.self), d = out.buffer.bytes.assumingMemoryBound(to: W.self)
+            for o in 0..<outer {
+                let block = o * n * inner
+                for k in 0..<n {
+                    let from = s + block + (n - 1 - k) * inner, to = d + block + k * inner
+                    for j in 0..<inner { to[j] = from[j] }
+                }
+            }
+        }
+        switch dtype.byteWidth {
+        case 8: run(UInt64.self)
+        case 4: run(UInt32.self)
+        default: run(UInt8.self)
+        }
+        return out
+    }
+
+    /// `count` copies of the tensor joined along `axis` (PyTorch's
+    /// `torch.cat([x] * count, dim=axis)`, i.e. `Tensor.repeat` along one
+    /// dimension). `count == 0` gives size 0 along `axis`.
+    ///
+    /// - Throws: ``TensorError/invalidArgument(_:)`` for a negative count or a
+    ///   0-dim tensor, ``TensorError/outOfRange(_:)`` for a bad axis.
+    public func repeated(count copies: Int, axis: Int = 0) throws -> Tensor {
+        guard copies >= 0 else { throw TensorError.invalidArgument("repeated: count must be non-negative, got \(copies)") }
+        guard rank > 0 else { throw TensorError.invalidArgument("repeated: cannot repeat a 0-dim tensor along an axis; unsqueeze it first") }
+        let ax = try checkedAxis(axis, "repeated")
+        var outShape = shape
+        outShape[ax] *= copies
+        let out = Tensor(uninitializedShape: outShape, dtype: dtype)
+        let outer = shape[..<ax].reduce(1, *)
+        let block = shape[ax...].reduce(1, *) * dtype.byteWidth
+        if block > 0 {
+            for o in 0..<outer {
+                for c in 0..<copies {
+                    (out.buffer.bytes + (o * copies + c) * block).copyMemory(from: buffer.bytes + o * block, byteCount: block)
+                }
+            }
+        }
+        return out
     }
 }

@@ -2,7 +2,11 @@ import Foundation
 
 /// An elementwise unary function.
 public enum UnaryOp: String, Sendable, CaseIterable {
+    /// Functions named as in PyTorch; floating-point ones follow IEEE/libm
+    /// (log of 0 is -inf, of a negative number NaN; NaN stays NaN).
     case abs, neg, sqrt, exp, log, log1p, expm1, log2, log10, sin, cos, tanh, sigmoid
+    /// Rounding and sign functions; integers are unchanged by the rounding ones,
+    /// `round` rounds half to even, `sign` of NaN is NaN.
     case floor, ceil, round, trunc, sign, reciprocal, square
     /// `log(sigmoid(x))`, computed stably.
     case logsigmoid
@@ -34,11 +38,11 @@ extension Tensor {
         }
     }
 
-    @inlinable @inline(__always)
-    func mapElements<A: TensorElement, O: TensorElement>(_: A.Type, to _: O.Type, _ f: (A) -> O) -> Tensor {
-        var out = Tensor(uninitializedShape: shape, dtype: O.dtype)
-        withUnsafeBuffer(as: A.self) { src in
-            out.withUnsafeMutableBuffer(as: O.self) { dst in
+    /// Applies `f` to every element, in parallel chunks for large tensors.
+    func mapElements<F: UnaryFunction>(_ f: F) -> Tensor {
+        var out = Tensor(uninitializedShape: shape, dtype: F.O.dtype)
+        withUnsafeBuffer(as: F.A.self) { src in
+            out.withUnsafeMutableBuffer(as: F.O.self) { dst in
                 let s = src.baseAddress!, d = dst.baseAddress!
                 Parallelism.forEachChunk(src.count) { _, r in
                     for i in r { d[i] = f(s[i]) }
@@ -49,11 +53,11 @@ extension Tensor {
     }
 
     private func floatUnary<T: FloatElement>(_ op: UnaryOp, _: T.Type) -> Tensor {
-        func m(_ f: (Double) -> Double) -> Tensor { mapElements(T.self, to: T.self) { T(fromDouble: f($0.doubleValue)) } }
+        func m(_ f: @escaping (Double) -> Double) -> Tensor { mapElements(Elementwise.Math<T>(f: f)) }
         switch op {
-        case .abs: return mapElements(T.self, to: T.self) { Swift.abs($0) }
-        case .neg: return mapElements(T.self, to: T.self) { -$0 }
-        case .sqrt: return mapElements(T.self, to: T.self) { $0.squareRoot() }
+        case .abs: return mapElements(Elementwise.Abs<T>())
+        case .neg: return mapElements(Elementwise.Negate<T>())
+        case .sqrt: return mapElements(Elementwise.SquareRoot<T>())
         case .exp: return m(Foundation.exp)
         case .log: return m(Foundation.log)
         case .log1p: return m(Foundation.log1p)
@@ -65,40 +69,47 @@ extension Tensor {
         case .tanh: return m(Foundation.tanh)
         case .sigmoid: return m { $0 >= 0 ? 1 / (1 + Foundation.exp(-$0)) : Foundation.exp($0) / (1 + Foundation.exp($0)) }
         case .logsigmoid: return m { Swift.min($0, 0) - Foundation.log1p(Foundation.exp(-Swift.abs($0))) }
-        case .floor: return mapElements(T.self, to: T.self) { $0.rounded(.down) }
-        case .ceil: return mapElements(T.self, to: T.self) { $0.rounded(.up) }
-        case .round: return mapElements(T.self, to: T.self) { $0.rounded(.toNearestOrEven) }
-        case .trunc: return mapElements(T.self, to: T.self) { $0.rounded(.towardZero) }
-        case .sign: return mapElements(T.self, to: T.self) { $0.isNaN ? $0 : ($0 > 0 ? 1 : ($0 < 0 ? -1 : 0)) }
-        case .reciprocal: return mapElements(T.self, to: T.self) { 1 / $0 }
-        case .square: return mapElements(T.self, to: T.self) { $0 * $0 }
+        case .floor: return mapElements(Elementwise.Round<T>(rule: .down))
+        case .ceil: return mapElements(Elementwise.Round<T>(rule: .up))
+        case .round: return mapElements(Elementwise.Round<T>(rule: .toNearestOrEven))
+        case .trunc: return mapElements(Elementwise.Round<T>(rule: .towardZero))
+        case .sign: return mapElements(Elementwise.Sign<T>())
+        case .reciprocal: return mapElements(Elementwise.Reciprocal<T>())
+        case .square: return mapElements(Elementwise.Square<T>())
         }
     }
 
     private func intUnary<T: IntegerElement>(_ op: UnaryOp, _: T.Type) -> Tensor {
         switch op {
-        case .abs: return mapElements(T.self, to: T.self) { $0 < 0 ? 0 &- $0 : $0 }
-        case .neg: return mapElements(T.self, to: T.self) { 0 &- $0 }
-        case .sign: return mapElements(T.self, to: T.self) { $0 > 0 ? 1 : ($0 < 0 ? 0 &- 1 : 0) }
-        case .square: return mapElements(T.self, to: T.self) { $0 &* $0 }
+        case .abs: return mapElements(Elementwise.IntAbs<T>())
+        case .neg: return mapElements(Elementwise.IntNegate<T>())
+        case .sign: return mapElements(Elementwise.IntSign<T>())
+        case .square: return mapElements(Elementwise.IntSquare<T>())
         case .floor, .ceil, .round, .trunc: return self
         default: fatalError("unreachable: \(op) casts integers to float")
         }
     }
 
+    /// Elementwise absolute value (integers wrap: abs(Int64.min) is Int64.min).
     public func abs() -> Tensor { unary(.abs) }
+    /// Elementwise square root (integers give float32; negative input gives NaN).
     public func sqrt() -> Tensor { unary(.sqrt) }
+    /// Elementwise e^x (integers give float32).
     public func exp() -> Tensor { unary(.exp) }
+    /// Elementwise natural logarithm (integers give float32; 0 gives -inf, negative input NaN).
     public func log() -> Tensor { unary(.log) }
+    /// Elementwise log(1 + x), accurate near 0 (integers give float32; -1 gives -inf).
     public func log1p() -> Tensor { unary(.log1p) }
+    /// Elementwise 1 / (1 + e^-x), computed without overflow for large |x| (integers give float32).
     public func sigmoid() -> Tensor { unary(.sigmoid) }
+    /// Elementwise x * x (integers wrap on overflow).
     public func square() -> Tensor { unary(.square) }
 
     /// Elementwise NaN test (bool); false for every integer dtype.
     public func isnan() -> Tensor {
         switch dtype {
-        case .float32: return mapElements(Float.self, to: Bool.self) { $0.isNaN }
-        case .float64: return mapElements(Double.self, to: Bool.self) { $0.isNaN }
+        case .float32: return mapElements(Elementwise.IsNaN<Float>())
+        case .float64: return mapElements(Elementwise.IsNaN<Double>())
         default: return .zeros(shape, dtype: .bool)
         }
     }
@@ -106,8 +117,8 @@ extension Tensor {
     /// Elementwise ±infinity test (bool).
     public func isinf() -> Tensor {
         switch dtype {
-        case .float32: return mapElements(Float.self, to: Bool.self) { $0.isInfinite }
-        case .float64: return mapElements(Double.self, to: Bool.self) { $0.isInfinite }
+        case .float32: return mapElements(Elementwise.IsInfinite<Float>())
+        case .float64: return mapElements(Elementwise.IsInfinite<Double>())
         default: return .zeros(shape, dtype: .bool)
         }
     }
@@ -115,8 +126,8 @@ extension Tensor {
     /// Elementwise finiteness test (bool): neither NaN nor ±infinity.
     public func isfinite() -> Tensor {
         switch dtype {
-        case .float32: return mapElements(Float.self, to: Bool.self) { $0.isFinite }
-        case .float64: return mapElements(Double.self, to: Bool.self) { $0.isFinite }
+        case .float32: return mapElements(Elementwise.IsFinite<Float>())
+        case .float64: return mapElements(Elementwise.IsFinite<Double>())
         default: return .ones(shape, dtype: .bool)
         }
     }
@@ -131,18 +142,19 @@ extension Tensor {
     }
 
     /// Elementwise logical not (bool).
-    public func logicalNot() -> Tensor { cast(.bool).mapElements(Bool.self, to: Bool.self) { !$0 } }
+    public func logicalNot() -> Tensor { cast(.bool).mapElements(Elementwise.Not()) }
 
     /// Replaces NaN by `nan`, +inf by `posinf` and -inf by `neginf` (default:
     /// the dtype's largest and smallest finite values), like `torch.nan_to_num`.
     public func nanToNum(nan: Double = 0, posinf: Double? = nil, neginf: Double? = nil) -> Tensor {
         switch dtype {
         case .float32:
-            let p = Float(posinf ?? Double(Float.greatestFiniteMagnitude)), n = Float(neginf ?? -Double(Float.greatestFiniteMagnitude)), z = Float(nan)
-            return mapElements(Float.self, to: Float.self) { $0.isNaN ? z : ($0 == .infinity ? p : ($0 == -.infinity ? n : $0)) }
+            return mapElements(Elementwise.NanToNum<Float>(
+                nan: Float(nan), posinf: Float(posinf ?? Double(Float.greatestFiniteMagnitude)),
+                neginf: Float(neginf ?? -Double(Float.greatestFiniteMagnitude))))
         case .float64:
-            let p = posinf ?? .greatestFiniteMagnitude, n = neginf ?? -.greatestFiniteMagnitude
-            return mapElements(Double.self, to: Double.self) { $0.isNaN ? nan : ($0 == .infinity ? p : ($0 == -.infinity ? n : $0)) }
+            return mapElements(Elementwise.NanToNum<Double>(
+                nan: nan, posinf: posinf ?? .greatestFiniteMagnitude, neginf: neginf ?? -.greatestFiniteMagnitude))
         default: return self
         }
     }

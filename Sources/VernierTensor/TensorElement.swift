@@ -4,12 +4,21 @@
 /// beyond 2^53, which kernels never route through `Double` (integer kernels
 /// stay in the integer domain).
 public protocol TensorElement: Sendable, Equatable {
+    /// The dtype of tensors holding this type.
     static var dtype: DType { get }
+    /// The additive identity (`false` for bool).
     static var zero: Self { get }
+    /// The multiplicative identity (`true` for bool).
     static var one: Self { get }
+    /// The value as a Double (bool is 0 or 1).
     var doubleValue: Double { get }
+    /// Converts from Double: floats round to nearest, integers truncate toward
+    /// zero (NaN gives 0, values beyond int64 saturate, then narrower types
+    /// wrap), bool is `value != 0`.
     init(fromDouble value: Double)
+    /// Converts from Int64: narrower integers wrap, floats round to nearest, bool is `value != 0`.
     init(fromInt64 value: Int64)
+    /// The value as an Int64 (floats as in ``init(fromDouble:)`` for int64).
     var int64Value: Int64 { get }
 }
 

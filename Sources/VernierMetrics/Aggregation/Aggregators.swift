@@ -60,23 +60,14 @@ public enum NanStrategy: Sendable, Equatable {
             throw MetricError.invalidInput(metric: metric, argument: weight != nil && w.containsNaN() ? "weight" : "value", expected: "no NaN values (nan_strategy='error')")
         case .warn, .ignore:
             let keep = nan.logicalNot()
-            v = try v.maskedSelectFlat(keep)
-            w = try w.maskedSelectFlat(keep)
+            v = try v.maskedSelect(keep)
+            w = try w.maskedSelect(keep)
         case .fill(let x):
             v = try Tensor.where(nan, Tensor.scalar(x, dtype: .float64), v)
             w = try Tensor.where(nan, Tensor.scalar(1, dtype: .float64), w)
         case .disable: break
         }
         return (v, w)
-    }
-}
-
-extension Tensor {
-    /// The elements where `mask` (same shape) is true, as a 1-D tensor.
-    func maskedSelectFlat(_ mask: Tensor) throws -> Tensor {
-        let m = mask.cast(.bool).toArray(Bool.self)
-        let idx = m.indices.filter { m[$0] }
-        return try flattened().indexSelect(axis: 0, indices: idx)
     }
 }
 
