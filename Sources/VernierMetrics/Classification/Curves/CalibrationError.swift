@@ -22,30 +22,22 @@ enum CalibrationFormula {
     }
 
     /// Adds confidences (float32 or float64 `[M]`) and their 0/1 accuracies to the bin sums.
-    static func fold(_ state: inout MetricState, confidences: Tensor, accuracies: [Bool], bins: Int) {
+    static func fold(_ state: inout MetricState, confidences: Tensor, accuracies: [Bool], bins: Int) throws {
+        // The boundaries are in the confidences' own dtype and compared there, like torch.bucketize.
+        let edges = Tensor.linspace(0, 1, count: bins + 1, dtype: confidences.dtype)
+        let bucket = try edges.searchsorted(confidences, right: true).toArray(Int64.self)
+        let conf = confidences.toDoubles()
         var count = [Int64](repeating: 0, count: bins + 1)
-        var conf = [Double](repeating: 0, count: bins + 1), acc = conf
-        func run<S: FloatElement>(_: S.Type) {
-            // The boundaries are compared in the confidences' own precision, like torch.bucketize.
-            let edges = Tensor.linspace(0, 1, count: bins + 1, dtype: S.dtype).toArray(S.self)
-            confidences.withUnsafeBuffer(as: S.self) { c in
-                for i in c.indices {
-                    var lo = 0, hi = edges.count
-                    while lo < hi {
-                        let mid = (lo + hi) >> 1
-                        if edges[mid] <= c[i] { lo = mid + 1 } else { hi = mid }
-                    }
-                    let k = Swift.max(lo - 1, 0)
-                    count[k] += 1
-                    conf[k] += c[i].doubleValue
-                    if accuracies[i] { acc[k] += 1 }
-                }
-            }
+        var confSum = [Double](repeating: 0, count: bins + 1), accSum = confSum
+        for i in conf.indices {
+            let k = Swift.max(Int(bucket[i]) - 1, 0)
+            count[k] += 1
+            confSum[k] += conf[i]
+            if accuracies[i] { accSum[k] += 1 }
         }
-        if confidences.dtype == .float64 { run(Double.self) } else { run(Float.self) }
         state["bin_count"] = state["bin_count"] + Tensor(count)
-        state["bin_confidence"] = state["bin_confidence"] + Tensor(conf)
-        state["bin_accuracy"] = state["bin_accuracy"] + Tensor(acc)
+        state["bin_confidence"] = state["bin_confidence"] + Tensor(confSum)
+        state["bin_accuracy"] = state["bin_accuracy"] + Tensor(accSum)
     }
 
     /// With per-bin accuracy `a_k`, mean confidence `c_k` (0 for an empty bin)
@@ -116,7 +108,7 @@ public final class BinaryCalibrationError: RegisteredMetric {
         let batch = try CurveInput.binaryScores(try inputs.tensor("preds", metric: name), try inputs.tensor("target", metric: name),
                                                 ignoreIndex: ignoreIndex, format: inputFormat, allowFloatTarget: true, metric: name)
         let accuracies = batch.target.withUnsafeBuffer(as: UInt8.self) { $0.map { $0 == 1 } }
-        CalibrationFormula.fold(&state, confidences: batch.scores, accuracies: accuracies, bins: bins)
+        try CalibrationFormula.fold(&state, confidences: batch.scores, accuracies: accuracies, bins: bins)
         ScoreReading.record(&state, logits: batch.logits)
     }
 
@@ -182,7 +174,7 @@ public final class MulticlassCalibrationError: RegisteredMetric {
                 }
             }
         }
-        CalibrationFormula.fold(&state, confidences: Tensor(confidences), accuracies: accuracies, bins: bins)
+        try CalibrationFormula.fold(&state, confidences: Tensor(confidences), accuracies: accuracies, bins: bins)
         ScoreReading.record(&state, logits: batch.logits)
     }
 

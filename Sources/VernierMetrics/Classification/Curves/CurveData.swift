@@ -69,67 +69,63 @@ public struct CurveData {
     /// - Throws: ``MetricError/failed(metric:detail:)`` when the problem has no
     ///   sample at all (nothing was fed, or every target was ignored).
     func clfCurve(_ col: Int?) throws -> ClfCurve {
-        let curve = scores.contains { $0.dtype == .float64 } ? gather(Double.self, col) : gather(Float.self, col)
-        if curve.isEmpty {
+        let (columnScores, positive, allZero) = try scores.contains { $0.dtype == .float64 } ? gather(Double.self, col) : gather(Float.self, col)
+        if columnScores.count == 0 {
             let which = col.map { cfg.task == .binary ? "" : " for \(cfg.task == .multiclass ? "class" : "label") \($0)" } ?? ""
             throw MetricError.failed(metric: metric, detail: "no samples to compute on\(which): every batch was empty or every target was ignored")
         }
-        return curve
+        return try ClfCurve(scores: columnScores, positive: positive, allTargetsZero: allZero)
     }
 
-    private func gather<S: CurveScore>(_: S.Type, _ col: Int?) -> ClfCurve {
+    /// The scores and 0/1 targets of the binary problem of column `col` (nil:
+    /// every column pooled), and whether every target value was 0.
+    private func gather<S: FloatElement>(_: S.Type, _ col: Int?) throws -> (Tensor, [UInt8], Bool) {
         let k = columns
+        if cfg.task == .binary {
+            // The kept batches already are the binary problem: join them as they are.
+            let joined = scores.isEmpty ? Tensor.zeros([0], dtype: S.dtype) : try Tensor.concatenate(scores.map { $0.cast(S.dtype) })
+            let positive = targets.flatMap { $0.toArray(UInt8.self) }
+            return (joined, positive, !positive.contains(1))
+        }
+        var values: [S] = [], positive: [UInt8] = []
         let capacity = scores.reduce(0) { $0 + $1.count } / (col == nil ? 1 : k)
+        values.reserveCapacity(capacity)
+        positive.reserveCapacity(capacity)
         var allZero = true
-        // Written in place (no per-element append): this pass feeds 4M-element sorts.
-        var entries = [ScoredTarget<S>](unsafeUninitializedCapacity: capacity) { out, filled in
-            var n = 0
-            for (s, y) in zip(scores, targets) {
-                s.cast(S.dtype).withUnsafeBuffer(as: S.self) { sp in
-                    // -0 and +0 tie, as they do for TorchMetrics' comparisons.
-                    @inline(__always) func add(_ v: S, _ positive: Bool) {
-                        out[n] = ScoredTarget(score: v == 0 ? 0 : v, positive: positive ? 1 : 0)
-                        n += 1
+        for (s, y) in zip(scores, targets) {
+            s.cast(S.dtype).withUnsafeBuffer(as: S.self) { sp in
+                if cfg.task == .multiclass {
+                    y.cast(.int32).withUnsafeBuffer(as: Int32.self) { yp in
+                        for r in yp.indices {
+                            let label = Int(yp[r])
+                            if let col {
+                                values.append(sp[r * k + col])
+                                positive.append(label == col ? 1 : 0)
+                                if label != 0 { allZero = false }
+                            } else {
+                                for c in 0..<k {
+                                    values.append(sp[r * k + c])
+                                    positive.append(label == c ? 1 : 0)
+                                }
+                                allZero = false
+                            }
+                        }
                     }
-                    switch cfg.task {
-                    case .binary:
-                        y.withUnsafeBuffer(as: UInt8.self) { yp in
-                            var any: UInt8 = 0
-                            for i in sp.indices {
-                                add(sp[i], yp[i] == 1)
-                                any |= yp[i]
-                            }
-                            if any != 0 { allZero = false }
-                        }
-                    case .multiclass:
-                        y.cast(.int32).withUnsafeBuffer(as: Int32.self) { yp in
-                            for r in yp.indices {
-                                let label = Int(yp[r])
-                                if let col {
-                                    add(sp[r * k + col], label == col)
-                                    if label != 0 { allZero = false }
-                                } else {
-                                    for c in 0..<k { add(sp[r * k + c], label == c) }
-                                    allZero = false
-                                }
-                            }
-                        }
-                    case .multilabel:
-                        y.withUnsafeBuffer(as: UInt8.self) { yp in
-                            let cols = col.map { $0..<($0 + 1) } ?? 0..<k
-                            for r in 0..<(yp.count / k) {
-                                for c in cols where yp[r * k + c] != CurveConfig.ignoredTarget {
-                                    add(sp[r * k + c], yp[r * k + c] == 1)
-                                    if yp[r * k + c] != 0 { allZero = false }
-                                }
+                } else {
+                    y.withUnsafeBuffer(as: UInt8.self) { yp in
+                        let cols = col.map { $0..<($0 + 1) } ?? 0..<k
+                        for r in 0..<(yp.count / k) {
+                            for c in cols where yp[r * k + c] != CurveConfig.ignoredTarget {
+                                values.append(sp[r * k + c])
+                                positive.append(yp[r * k + c])
+                                if yp[r * k + c] != 0 { allZero = false }
                             }
                         }
                     }
                 }
             }
-            filled = n
         }
-        return ClfCurve(sorting: &entries, allTargetsZero: allZero)
+        return (Tensor(values), positive, allZero)
     }
 
     // MARK: Binned mode

@@ -231,7 +231,7 @@ enum CurveInput {
     static func fold(_ state: inout MetricState, _ batch: CurveBatch, _ cfg: CurveConfig) throws {
         ScoreReading.record(&state, logits: batch.logits)
         if let thresholds = cfg.thresholds {
-            let delta = BinnedCounts.confusion(batch, thresholds: thresholds, cfg)
+            let delta = try BinnedCounts.confusion(batch, thresholds: thresholds, cfg)
             state["confmat"] = state["confmat"] + delta
             return
         }

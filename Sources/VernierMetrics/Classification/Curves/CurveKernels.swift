@@ -1,40 +1,13 @@
 import VernierCore
 import VernierTensor
 
-/// A float score type the curve kernel sorts by the bits of its value.
-protocol CurveScore: FloatElement {
-    associatedtype SortKey: FixedWidthInteger & UnsignedInteger
-    /// An unsigned key whose ascending order is this value's descending order
-    /// (NaN excluded; callers map -0 to +0 first so that they tie).
-    var descendingKey: SortKey { get }
-}
-
-extension Float: CurveScore {
-    @inline(__always) var descendingKey: UInt32 {
-        let b = bitPattern
-        return b & 0x8000_0000 != 0 ? b : ~b & 0x7FFF_FFFF
-    }
-}
-
-extension Double: CurveScore {
-    @inline(__always) var descendingKey: UInt64 {
-        let b = bitPattern
-        return b & 0x8000_0000_0000_0000 != 0 ? b : ~b & 0x7FFF_FFFF_FFFF_FFFF
-    }
-}
-
-/// A score and whether its target is positive (1) or negative (0).
-struct ScoredTarget<S: CurveScore> {
-    var score: S
-    var positive: UInt8
-}
-
 /// The binary classification curve counts (TorchMetrics' `_binary_clf_curve`):
 /// for every distinct score `t`, from the highest down, how many positives
 /// (`tps`) and negatives (`fps`) have a score `>= t`.
 ///
 /// Ties are exact: every distinct score is one threshold and all the samples
-/// sharing it enter together, whatever order a sort leaves them in.
+/// sharing it enter together (`-0` and `+0` are one score), whatever order
+/// the sort leaves them in.
 struct ClfCurve {
     /// Distinct scores, descending (exact in Double for float32 and float64 scores).
     var thresholds: [Double]
@@ -52,79 +25,39 @@ struct ClfCurve {
     var negatives: Int { fps.last ?? 0 }
     var isEmpty: Bool { thresholds.isEmpty }
 
-    /// Sorts `entries` by descending score (LSD radix sort on the score bits,
-    /// 11-bit digits, passes over constant digits skipped) and accumulates
-    /// the counts in one pass.
-    ///
-    /// This is the project-private sort the curve family uses until the shared
-    /// Tensor sort kernels land on main.
-    init<S: CurveScore>(sorting entries: inout [ScoredTarget<S>], allTargetsZero: Bool) {
-        Self.radixSortDescending(&entries)
+    /// One descending sort of `scores` (float32 or float64 `[M]`, no NaN;
+    /// the shared stable radix sort) and one cumulative pass over the sorted
+    /// order, reading `positive[i]` (0 or 1) for the sample at `i`.
+    init(scores: Tensor, positive: [UInt8], allTargetsZero: Bool) throws {
+        let (values, order) = try scores.sort(descending: true)
         var thr: [Double] = [], tp: [Int] = [], fp: [Int] = []
-        var cumTP = 0, cumN = 0
-        entries.withUnsafeBufferPointer { e in
-            var i = 0
-            while i < e.count {
-                let v = e[i].score
-                while i < e.count && e[i].score == v {
-                    cumTP += Int(e[i].positive)
-                    cumN += 1
-                    i += 1
+        func walk<S: FloatElement>(_: S.Type) {
+            values.withUnsafeBuffer(as: S.self) { v in
+                order.withUnsafeBuffer(as: Int64.self) { o in
+                    positive.withUnsafeBufferPointer { y in
+                        var cumTP = 0, cumN = 0
+                        var i = 0
+                        while i < v.count {
+                            let t = v[i]
+                            while i < v.count && v[i] == t {
+                                cumTP += Int(y[Int(o[i])])
+                                cumN += 1
+                                i += 1
+                            }
+                            thr.append(t.doubleValue)
+                            tp.append(cumTP)
+                            fp.append(cumN - cumTP)
+                        }
+                    }
                 }
-                thr.append(v.doubleValue)
-                tp.append(cumTP)
-                fp.append(cumN - cumTP)
             }
         }
+        if scores.dtype == .float64 { walk(Double.self) } else { walk(Float.self) }
         thresholds = thr
-        dtype = S.dtype
+        dtype = scores.dtype
         tps = tp
         fps = fp
         self.allTargetsZero = allTargetsZero
-    }
-
-    static func radixSortDescending<S: CurveScore>(_ a: inout [ScoredTarget<S>]) {
-        let n = a.count
-        guard n > 1 else { return }
-        let digitBits = 11, buckets = 1 << digitBits
-        let passes = (S.SortKey.bitWidth + digitBits - 1) / digitBits
-        var hist = [Int](repeating: 0, count: passes * buckets)
-        a.withUnsafeBufferPointer { src in
-            hist.withUnsafeMutableBufferPointer { h in
-                for e in src {
-                    let k = e.score.descendingKey
-                    for p in 0..<passes { h[p * buckets + Int(truncatingIfNeeded: k >> (p * digitBits)) & (buckets - 1)] += 1 }
-                }
-            }
-        }
-        var scratch = [ScoredTarget<S>](unsafeUninitializedCapacity: n) { _, count in count = n }
-        a.withUnsafeMutableBufferPointer { front in
-            scratch.withUnsafeMutableBufferPointer { back in
-                hist.withUnsafeMutableBufferPointer { h in
-                    var from = front, to = back
-                    for p in 0..<passes {
-                        let base = p * buckets
-                        if h[base..<(base + buckets)].contains(n) { continue }
-                        var offset = 0
-                        for b in 0..<buckets {
-                            let c = h[base + b]
-                            h[base + b] = offset
-                            offset += c
-                        }
-                        let shift = p * digitBits
-                        for e in from {
-                            let d = base + Int(truncatingIfNeeded: e.score.descendingKey >> shift) & (buckets - 1)
-                            to[h[d]] = e
-                            h[d] += 1
-                        }
-                        swap(&from, &to)
-                    }
-                    if from.baseAddress != front.baseAddress {
-                        front.baseAddress!.update(from: from.baseAddress!, count: n)
-                    }
-                }
-            }
-        }
     }
 }
 
@@ -132,50 +65,42 @@ struct ClfCurve {
 /// confusion counts of `score >= threshold`, in TorchMetrics' `confmat`
 /// layout `[T, (K,) 2, 2]` = `[[tn, fp], [fn, tp]]`.
 ///
-/// Each score is placed once, by binary search, among the sorted thresholds;
+/// Each score is placed once among the sorted thresholds (`searchsorted`);
 /// per-bucket counts are then summed from the top, so the cost is
 /// `O(M·K·log T + T·K)` whatever the number of thresholds.
 enum BinnedCounts {
     /// The confusion counts of one formatted batch.
-    static func confusion(_ batch: CurveBatch, thresholds: [Float], _ cfg: CurveConfig) -> Tensor {
+    static func confusion(_ batch: CurveBatch, thresholds: [Float], _ cfg: CurveConfig) throws -> Tensor {
         let t = thresholds.count
         let k = cfg.task == .binary ? 1 : cfg.numClasses
         let order = thresholds.indices.sorted { thresholds[$0] < thresholds[$1] }
-        let sorted = order.map { Double(thresholds[$0]) }
-        // hist[(col * (t + 1) + bucket) * 2 + positive]: bucket = number of thresholds <= score.
+        // bucket = the number of thresholds <= score (compared in the scores' precision).
+        let buckets = try Tensor(order.map { thresholds[$0] }).searchsorted(batch.scores.flattened(), right: true)
+        // hist[(col * (t + 1) + bucket) * 2 + positive]
         var hist = [Int64](repeating: 0, count: k * (t + 1) * 2)
-        func place<S: FloatElement>(_: S.Type) {
-            batch.scores.withUnsafeBuffer(as: S.self) { s in
-                hist.withUnsafeMutableBufferPointer { h in
-                    func add(_ col: Int, _ score: S, _ positive: Bool) {
-                        let v = score.doubleValue
-                        var lo = 0, hi = sorted.count
-                        while lo < hi {
-                            let mid = (lo + hi) >> 1
-                            if sorted[mid] <= v { lo = mid + 1 } else { hi = mid }
-                        }
-                        h[(col * (t + 1) + lo) * 2 + (positive ? 1 : 0)] += 1
+        buckets.withUnsafeBuffer(as: Int64.self) { b in
+            hist.withUnsafeMutableBufferPointer { h in
+                @inline(__always) func add(_ i: Int, _ col: Int, _ positive: Bool) {
+                    h[(col * (t + 1) + Int(b[i])) * 2 + (positive ? 1 : 0)] += 1
+                }
+                switch cfg.task {
+                case .binary:
+                    batch.target.withUnsafeBuffer(as: UInt8.self) { y in
+                        for i in y.indices { add(i, 0, y[i] == 1) }
                     }
-                    switch cfg.task {
-                    case .binary:
-                        batch.target.withUnsafeBuffer(as: UInt8.self) { y in
-                            for i in s.indices { add(0, s[i], y[i] == 1) }
+                case .multiclass:
+                    batch.target.withUnsafeBuffer(as: Int32.self) { y in
+                        for r in y.indices {
+                            for c in 0..<k { add(r * k + c, c, Int(y[r]) == c) }
                         }
-                    case .multiclass:
-                        batch.target.withUnsafeBuffer(as: Int32.self) { y in
-                            for r in y.indices {
-                                for c in 0..<k { add(c, s[r * k + c], Int(y[r]) == c) }
-                            }
-                        }
-                    case .multilabel:
-                        batch.target.withUnsafeBuffer(as: UInt8.self) { y in
-                            for i in s.indices where y[i] != CurveConfig.ignoredTarget { add(i % k, s[i], y[i] == 1) }
-                        }
+                    }
+                case .multilabel:
+                    batch.target.withUnsafeBuffer(as: UInt8.self) { y in
+                        for i in y.indices where y[i] != CurveConfig.ignoredTarget { add(i, i % k, y[i] == 1) }
                     }
                 }
             }
         }
-        if batch.scores.dtype == .float64 { place(Double.self) } else { place(Float.self) }
         var out = [Int64](repeating: 0, count: t * k * 4)
         for c in 0..<k {
             var totalPos: Int64 = 0, totalNeg: Int64 = 0

@@ -1,4 +1,3 @@
-import Foundation
 import VernierCore
 import VernierTensor
 
@@ -40,8 +39,7 @@ enum ScoreReading {
     /// The sigmoid of every element, in the input's float dtype.
     static func sigmoid(_ t: Tensor) -> Tensor { t.unary(.sigmoid) }
 
-    /// The softmax of every row of `[M, C]` scores, computed in float64 and
-    /// stored in the input's dtype.
+    /// The softmax of every row of `[M, C]` scores, in the input's dtype.
     ///
     /// - Throws: for infinite scores, whose softmax is NaN.
     static func softmaxRows(_ t: Tensor, metric: String) throws -> Tensor {
@@ -49,32 +47,6 @@ enum ScoreReading {
         guard range.min.isFinite && range.max.isFinite || t.count == 0 else {
             throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "finite logits (the softmax of an infinite score is undefined)")
         }
-        switch t.dtype {
-        case .float64: return softmaxRows(t, Double.self)
-        default: return softmaxRows(t.cast(.float32), Float.self)
-        }
-    }
-
-    private static func softmaxRows<S: FloatElement>(_ t: Tensor, _: S.Type) -> Tensor {
-        let c = t.shape.last ?? 1
-        let rows = c == 0 ? 0 : t.count / c
-        var out = Tensor.zeros(t.shape, dtype: S.dtype)
-        t.withUnsafeBuffer(as: S.self) { src in
-            out.withUnsafeMutableBuffer(as: S.self) { dst in
-                let s = src.baseAddress!, d = dst.baseAddress!
-                Parallelism.forEachChunk(rows, minimumPerTask: 1 << 14) { _, r in
-                    var e = [Double](repeating: 0, count: c)
-                    for i in r {
-                        let row = s + i * c
-                        var top = -Double.infinity
-                        for k in 0..<c { top = Swift.max(top, row[k].doubleValue) }
-                        var sum = 0.0
-                        for k in 0..<c { e[k] = Foundation.exp(row[k].doubleValue - top); sum += e[k] }
-                        for k in 0..<c { d[i * c + k] = S(fromDouble: e[k] / sum) }
-                    }
-                }
-            }
-        }
-        return out
+        return try t.softmax(axis: 1)
     }
 }
