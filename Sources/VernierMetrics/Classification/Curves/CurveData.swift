@@ -84,7 +84,9 @@ public struct CurveData {
         if cfg.task == .binary {
             // The kept batches already are the binary problem: join them as they are.
             let joined = scores.isEmpty ? Tensor.zeros([0], dtype: S.dtype) : try Tensor.concatenate(scores.map { $0.cast(S.dtype) })
-            let positive = targets.flatMap { $0.toArray(UInt8.self) }
+            var positive: [UInt8] = []
+            positive.reserveCapacity(joined.count)
+            for t in targets { t.withUnsafeBuffer(as: UInt8.self) { positive.append(contentsOf: $0) } }
             return (joined, positive, !positive.contains(1))
         }
         var values: [S] = [], positive: [UInt8] = []

@@ -25,7 +25,8 @@ enum CurveInput {
     /// - multilabel: `preds (N, L, ...)` and `target (N, L, ...)`, 0/1 targets
     ///   (or `ignore_index`, kept as ``CurveConfig/ignoredTarget``).
     /// Probabilities vs logits is decided on the batch (after dropping ignored
-    /// positions, except for multilabel, like TorchMetrics). NaN scores are rejected.
+    /// positions, except for multilabel, like TorchMetrics). NaN scores are
+    /// rejected, except at dropped positions, which take no part.
     static func format(_ inputs: MetricInputs, _ cfg: CurveConfig, metric: String) throws -> CurveBatch {
         let preds = try inputs.tensor("preds", metric: metric)
         let target = try inputs.tensor("target", metric: metric)
@@ -43,13 +44,11 @@ enum CurveInput {
         }
     }
 
-    /// Checks that `preds` holds float scores without NaN.
+    /// Checks that `preds` holds float scores. (NaN is refused by
+    /// ``ScoreReading/isLogits(_:_:metric:)`` on the scores that take part.)
     static func checkScores(_ preds: Tensor, metric: String) throws {
         guard preds.dtype.isFloatingPoint else {
             throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "a float tensor of probabilities or logits, got \(preds.dtype)")
-        }
-        if preds.containsNaN() {
-            throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "no NaN scores")
         }
     }
 
