@@ -25,7 +25,13 @@ let package = Package(
             dependencies: ["VernierTensor", .product(name: "Collections", package: "swift-collections")]
         ),
         .target(name: "VernierMetrics", dependencies: ["VernierCore"]),
-        .target(name: "Vernier", dependencies: ["VernierTensor", "VernierCore", "VernierMetrics"]),
+        .systemLibrary(name: "CLua", path: "Sources/CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
+        .target(
+            name: "VernierLua",
+            dependencies: ["VernierCore", "VernierTensor", "CLuaShim", .product(name: "Collections", package: "swift-collections")]
+        ),
+        .target(name: "Vernier", dependencies: ["VernierTensor", "VernierCore", "VernierMetrics", "VernierLua"]),
         .executableTarget(
             name: "VernierCLI",
             dependencies: ["Vernier", "VernierMPI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -39,6 +45,7 @@ let package = Package(
         .testTarget(name: "VernierMetricsTests", dependencies: ["VernierTestSupport"]),
         .testTarget(name: "VernierDistributedTests", dependencies: ["VernierCore", "VernierTensor"]),
         .testTarget(name: "VernierCLITests", dependencies: ["VernierTestSupport"]),
+        .testTarget(name: "VernierLuaTests", dependencies: ["VernierLua"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,21 +8,6 @@ enum DistributedMode: String, CaseIterable, ExpressibleByArgument {
     case none, mpi
 }
 
-/// Options shared by the commands that build metrics.
-struct MetricSourceOptions: ParsableArguments {
-    @Option(name: .customLong("plugins"), help: "A folder of Lua metric plugins to load (repeatable).")
-    var pluginDirectories: [String] = []
-
-    /// The registry: built-ins plus the plugins.
-    func registry() throws -> MetricRegistry {
-        let registry = MetricRegistry.builtins()
-        if !pluginDirectories.isEmpty {
-            throw CLIError("--plugins: the Lua plugin runtime is not available in this build yet")
-        }
-        return registry
-    }
-}
-
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate metrics on model outputs stored in files.",
@@ -49,9 +34,11 @@ struct Eval: ParsableCommand {
     var distributed: DistributedMode = .none
     @Option(name: .customLong("sync-timeout"), help: "Seconds each distributed collective may take (default: VERNIER_SYNC_TIMEOUT or 300).")
     var syncTimeout: Double?
+    @Option(help: "native, or lua: the Lua reference scripts of the built-ins.") var impl: Implementation = .native
     @OptionGroup var sources: MetricSourceOptions
 
     func validate() throws {
+        if impl == .both { throw ValidationError("--impl both is for verify; eval takes native or lua") }
         if metrics.isEmpty { throw ValidationError("give at least one --metric SPEC") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if let b = bootstrap, b < 2 { throw ValidationError("--bootstrap needs at least 2 resamples") }
@@ -74,7 +61,7 @@ struct Eval: ParsableCommand {
 
     func evaluate() throws {
         let clock = ContinuousClock()
-        let registry = try sources.registry()
+        let registry = impl == .lua ? try sources.referenceRegistry() : try sources.registry()
         // One collection: metrics that declare the same states (e.g. accuracy
         // and F1 over the same stat scores) update one shared state per batch.
         var members: [(String, any Metric)] = try metrics.map { spec in (spec, try registry.make(spec: spec)) }
