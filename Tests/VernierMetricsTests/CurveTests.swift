@@ -185,7 +185,8 @@ struct CurveKernelTests {
         let scores = raw.enumerated().map { $0.element == 0 && $0.offset % 2 == 0 ? -0.0 : $0.element }
         let positive = (0..<5000).map { _ in UInt8.random(in: 0...1, using: &rng) }
         let expected = Self.reference(scores, positive.map { $0 == 1 })
-        let curve = try ClfCurve(scores: Tensor(scores).cast(dtype), positive: positive, allTargetsZero: false)
+        let split = { (want: UInt8) in Tensor(zip(scores, positive).filter { $0.1 == want }.map(\.0)).cast(dtype) }
+        let curve = try ClfCurve(positiveScores: split(1), negativeScores: split(0), allTargetsZero: false)
         #expect(curve.thresholds == expected.thresholds)
         #expect(curve.tps == expected.tps)
         #expect(curve.fps == expected.fps)

@@ -69,65 +69,68 @@ public struct CurveData {
     /// - Throws: ``MetricError/failed(metric:detail:)`` when the problem has no
     ///   sample at all (nothing was fed, or every target was ignored).
     func clfCurve(_ col: Int?) throws -> ClfCurve {
-        let (columnScores, positive, allZero) = try scores.contains { $0.dtype == .float64 } ? gather(Double.self, col) : gather(Float.self, col)
-        if columnScores.count == 0 {
+        let (positives, negatives, allZero) = scores.contains { $0.dtype == .float64 } ? gather(Double.self, col) : gather(Float.self, col)
+        if positives.count + negatives.count == 0 {
             let which = col.map { cfg.task == .binary ? "" : " for \(cfg.task == .multiclass ? "class" : "label") \($0)" } ?? ""
             throw MetricError.failed(metric: metric, detail: "no samples to compute on\(which): every batch was empty or every target was ignored")
         }
-        return try ClfCurve(scores: columnScores, positive: positive, allTargetsZero: allZero)
+        return try ClfCurve(positiveScores: positives, negativeScores: negatives, allTargetsZero: allZero)
     }
 
-    /// The scores and 0/1 targets of the binary problem of column `col` (nil:
-    /// every column pooled), and whether every target value was 0.
-    private func gather<S: FloatElement>(_: S.Type, _ col: Int?) throws -> (Tensor, [UInt8], Bool) {
+    /// The scores of the positive and of the negative samples of the binary
+    /// problem of column `col` (nil: every column pooled), and whether every
+    /// target value was 0.
+    private func gather<S: FloatElement>(_: S.Type, _ col: Int?) -> (Tensor, Tensor, Bool) {
         let k = columns
-        if cfg.task == .binary {
-            // The kept batches already are the binary problem: join them as they are.
-            let joined = scores.isEmpty ? Tensor.zeros([0], dtype: S.dtype) : try Tensor.concatenate(scores.map { $0.cast(S.dtype) })
-            var positive: [UInt8] = []
-            positive.reserveCapacity(joined.count)
-            for t in targets { t.withUnsafeBuffer(as: UInt8.self) { positive.append(contentsOf: $0) } }
-            return (joined, positive, !positive.contains(1))
-        }
-        var values: [S] = [], positive: [UInt8] = []
         let capacity = scores.reduce(0) { $0 + $1.count } / (col == nil ? 1 : k)
-        values.reserveCapacity(capacity)
-        positive.reserveCapacity(capacity)
         var allZero = true
-        for (s, y) in zip(scores, targets) {
-            s.cast(S.dtype).withUnsafeBuffer(as: S.self) { sp in
-                if cfg.task == .multiclass {
-                    y.cast(.int32).withUnsafeBuffer(as: Int32.self) { yp in
-                        for r in yp.indices {
-                            let label = Int(yp[r])
-                            if let col {
-                                values.append(sp[r * k + col])
-                                positive.append(label == col ? 1 : 0)
-                                if label != 0 { allZero = false }
-                            } else {
-                                for c in 0..<k {
-                                    values.append(sp[r * k + c])
-                                    positive.append(label == c ? 1 : 0)
-                                }
-                                allZero = false
-                            }
+        var negatives: [S] = []
+        // Written in place into buffers of the largest possible size: this pass feeds 4M-element sorts.
+        let positives = [S](unsafeUninitializedCapacity: capacity) { pos, posCount in
+            negatives = [S](unsafeUninitializedCapacity: capacity) { neg, negCount in
+                var p = 0, n = 0
+                for (s, y) in zip(scores, targets) {
+                    s.cast(S.dtype).withUnsafeBuffer(as: S.self) { sp in
+                        @inline(__always) func add(_ v: S, _ positive: Bool) {
+                            if positive { pos[p] = v; p += 1 } else { neg[n] = v; n += 1 }
                         }
-                    }
-                } else {
-                    y.withUnsafeBuffer(as: UInt8.self) { yp in
-                        let cols = col.map { $0..<($0 + 1) } ?? 0..<k
-                        for r in 0..<(yp.count / k) {
-                            for c in cols where yp[r * k + c] != CurveConfig.ignoredTarget {
-                                values.append(sp[r * k + c])
-                                positive.append(yp[r * k + c])
-                                if yp[r * k + c] != 0 { allZero = false }
+                        switch cfg.task {
+                        case .binary:
+                            y.withUnsafeBuffer(as: UInt8.self) { yp in
+                                for i in sp.indices { add(sp[i], yp[i] == 1) }
+                            }
+                        case .multiclass:
+                            y.cast(.int32).withUnsafeBuffer(as: Int32.self) { yp in
+                                for r in yp.indices {
+                                    let label = Int(yp[r])
+                                    if let col {
+                                        add(sp[r * k + col], label == col)
+                                        if label != 0 { allZero = false }
+                                    } else {
+                                        for c in 0..<k { add(sp[r * k + c], label == c) }
+                                    }
+                                }
+                            }
+                        case .multilabel:
+                            y.withUnsafeBuffer(as: UInt8.self) { yp in
+                                let cols = col.map { $0..<($0 + 1) } ?? 0..<k
+                                for r in 0..<(yp.count / k) {
+                                    for c in cols where yp[r * k + c] != CurveConfig.ignoredTarget {
+                                        add(sp[r * k + c], yp[r * k + c] == 1)
+                                    }
+                                }
                             }
                         }
                     }
                 }
+                posCount = p
+                negCount = n
             }
         }
-        return (Tensor(values), positive, allZero)
+        // Binary and multilabel targets are 0/1, so "every target is 0" means no positive;
+        // multiclass labels were checked above (one-hot micro targets always hold a 1).
+        if cfg.task != .multiclass || col == nil { allZero = positives.isEmpty }
+        return (Tensor(positives), Tensor(negatives), allZero)
     }
 
     // MARK: Binned mode

@@ -25,36 +25,33 @@ struct ClfCurve {
     var negatives: Int { fps.last ?? 0 }
     var isEmpty: Bool { thresholds.isEmpty }
 
-    /// One descending sort of `scores` (float32 or float64 `[M]`, no NaN;
-    /// the shared stable radix sort) and one cumulative pass over the sorted
-    /// order, reading `positive[i]` (0 or 1) for the sample at `i`.
-    init(scores: Tensor, positive: [UInt8], allTargetsZero: Bool) throws {
-        let (values, order) = try scores.sort(descending: true)
+    /// The counts from the scores of the positive and of the negative
+    /// samples (float32 or float64 `[P]` and `[N]`, same dtype, no NaN): each
+    /// side sorted descending by the shared stable radix sort, then one merge
+    /// pass that takes every distinct score with all its ties from both sides.
+    /// (Sorting the two sides apart needs no permutation afterwards, so the
+    /// pass reads both sorted arrays in order.)
+    init(positiveScores: Tensor, negativeScores: Tensor, allTargetsZero: Bool) throws {
+        let pos = try positiveScores.sorted(descending: true), neg = try negativeScores.sorted(descending: true)
         var thr: [Double] = [], tp: [Int] = [], fp: [Int] = []
         func walk<S: FloatElement>(_: S.Type) {
-            values.withUnsafeBuffer(as: S.self) { v in
-                order.withUnsafeBuffer(as: Int64.self) { o in
-                    positive.withUnsafeBufferPointer { y in
-                        var cumTP = 0, cumN = 0
-                        var i = 0
-                        while i < v.count {
-                            let t = v[i]
-                            while i < v.count && v[i] == t {
-                                cumTP += Int(y[Int(o[i])])
-                                cumN += 1
-                                i += 1
-                            }
-                            thr.append(t.doubleValue)
-                            tp.append(cumTP)
-                            fp.append(cumN - cumTP)
-                        }
+            pos.withUnsafeBuffer(as: S.self) { p in
+                neg.withUnsafeBuffer(as: S.self) { n in
+                    var i = 0, j = 0
+                    while i < p.count || j < n.count {
+                        let t = i == p.count ? n[j] : (j == n.count ? p[i] : Swift.max(p[i], n[j]))
+                        while i < p.count && p[i] == t { i += 1 }
+                        while j < n.count && n[j] == t { j += 1 }
+                        thr.append(t.doubleValue)
+                        tp.append(i)
+                        fp.append(j)
                     }
                 }
             }
         }
-        if scores.dtype == .float64 { walk(Double.self) } else { walk(Float.self) }
+        if positiveScores.dtype == .float64 { walk(Double.self) } else { walk(Float.self) }
         thresholds = thr
-        dtype = scores.dtype
+        dtype = positiveScores.dtype
         tps = tp
         fps = fp
         self.allTargetsZero = allTargetsZero
