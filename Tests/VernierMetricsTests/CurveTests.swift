@@ -162,7 +162,7 @@ struct BinaryCurveTests {
 
 @Suite("Curve family: curve counts")
 struct CurveKernelTests {
-    /// The counts a plain comparison sort gives, for checking the radix kernel.
+    /// The counts a plain comparison sort gives, for checking the sort-and-merge kernel.
     static func reference(_ scores: [Double], _ positive: [Bool]) -> (thresholds: [Double], tps: [Int], fps: [Int]) {
         let order = scores.indices.sorted { scores[$0] > scores[$1] }
         var thr: [Double] = [], tps: [Int] = [], fps: [Int] = []
