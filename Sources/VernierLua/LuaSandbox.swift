@@ -5,10 +5,17 @@ import VernierTensor
 /// A line a script sent with `print` or `warn`.
 public struct LuaLogRecord: Sendable {
     /// Whether the script called `print` or `warn`.
-    public enum Level: String, Sendable { case print, warn }
+    public enum Level: String, Sendable {
+        /// `print(...)`
+        case print
+        /// `warn(...)`, and Lua's own warnings
+        case warn
+    }
     /// The script's display name (`file.lua`).
     public let file: String
+    /// `print` or `warn`.
     public let level: Level
+    /// The arguments converted with `tostring` and joined by tabs.
     public let message: String
 }
 
