@@ -146,6 +146,9 @@ func expectRuntime(_ error: Error?, containing fragment: String, sourceLocation:
         expectLimit(try attackError("coroutine.wrap(function() while true do end end)()"), .time)
         expectLimit(try attackError("local co = coroutine.create(function() while true do end end); while true do coroutine.resume(co) end"), .time)
         expectLimit(try attackError("for i = 1, math.maxinteger do local _ = tostring(i) end"), .time)
+        expectLimit(try attackError("local x <close> = setmetatable({}, {__close = function() while true do end end}); error('boom')"), .time)
+        expectLimit(try attackError("do local x <close> = setmetatable({}, {__close = function() while true do end end}) end"), .time)
+        expectLimit(try attackError("while true do local ok = pcall(function() local x <close> = setmetatable({}, {__close = function() while true do end end}); error('e') end) end"), .time)
         #expect(Date().timeIntervalSince(started) < 5)
         // and the instruction budget when the deadline is generous
         expectLimit(try attackError("while true do end", limits: LuaLimits(heapBytes: 4 << 20, tensorBytes: 8 << 20, instructionsPerCall: 100_000, secondsPerCall: 10)), .instructions)
