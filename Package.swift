@@ -4,12 +4,15 @@ import PackageDescription
 // Module graph (dependencies point one way, see Docs/Architecture.md):
 //   VernierTensor <- VernierCore <- VernierMetrics <- VernierLua <- Vernier <- VernierCLI
 //   CLua <- CLuaShim <- VernierLua
+//   CMPI <- VernierMPI (MPIBackend; always built, see Docs/Distributed.md)
 let package = Package(
     name: "Vernier",
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "Vernier", targets: ["Vernier"]),
         .executable(name: "vernier", targets: ["VernierCLI"]),
+        .library(name: "VernierMPI", targets: ["VernierMPI"]),
+        .executable(name: "vernier-mpi-selftest", targets: ["VernierMPISelfTest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,15 +31,20 @@ let package = Package(
             name: "VernierLua",
             dependencies: ["VernierCore", "VernierTensor", "CLuaShim", .product(name: "Collections", package: "swift-collections")]
         ),
-        .target(name: "Vernier", dependencies: ["VernierTensor", "VernierCore", "VernierMetrics"]),
+        .target(name: "Vernier", dependencies: ["VernierTensor", "VernierCore", "VernierMetrics", "VernierLua"]),
         .executableTarget(
             name: "VernierCLI",
-            dependencies: ["Vernier", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Vernier", "VernierMPI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .target(name: "VernierMPI", dependencies: ["VernierCore", "CMPI"]),
+        .executableTarget(name: "VernierMPISelfTest", dependencies: ["VernierMPI", "VernierMetrics"]),
         .target(name: "VernierTestSupport", dependencies: ["Vernier"], path: "Tests/VernierTestSupport"),
         .testTarget(name: "VernierTensorTests", dependencies: ["VernierTensor"]),
         .testTarget(name: "VernierCoreTests", dependencies: ["VernierTestSupport"]),
         .testTarget(name: "VernierMetricsTests", dependencies: ["VernierTestSupport"]),
+        .testTarget(name: "VernierDistributedTests", dependencies: ["VernierCore", "VernierTensor"]),
+        .testTarget(name: "VernierCLITests", dependencies: ["VernierTestSupport"]),
         .testTarget(name: "VernierLuaTests", dependencies: ["VernierLua"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 // The umbrella module: `import Vernier` brings the tensor type, the metric
-// core and the built-in metrics.
+// core, the built-in metrics and the Lua runtime.
 @_exported import VernierCore
+@_exported import VernierLua
 @_exported import VernierMetrics
 @_exported import VernierTensor

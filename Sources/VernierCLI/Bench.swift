@@ -68,14 +68,19 @@ extension Bench {
         @Option(help: "A Python with torchmetrics installed, to time TorchMetrics side by side.") var torchmetrics: String?
         @Option(help: "The TorchMetrics benchmark script.") var script: String = "../shared/bench/torchmetrics_bench.py"
         @Option(help: "Output format: table or json.") var format: String = "table"
+        @Option(help: "native, lua (the reference scripts), or both (a row each).") var impl: Implementation = .native
         @OptionGroup var sources: MetricSourceOptions
 
         func run() throws {
-            let registry = try sources.registry()
+            var registries: [(String, MetricRegistry)] = []
+            if impl != .lua { registries.append(("", try sources.registry())) }
+            if impl != .native { registries.append((" [lua]", try sources.referenceRegistry())) }
             let chosen = Bench.workloads.filter { only.isEmpty || only.contains($0.name) }
             var results: [(Workload, Double?, Double?, String)] = []
             let clock = ContinuousClock()
-            for w in chosen {
+            for w0 in chosen {
+              for (suffix, registry) in registries {
+                let w = Workload(name: w0.name + suffix, spec: w0.spec, inputs: w0.inputs, batch: w0.batch)
                 guard registry.contains((try? MetricSpec(parsing: w.spec))?.name ?? w.spec) else {
                     results.append((w, nil, nil, "metric not available"))
                     continue
@@ -96,6 +101,7 @@ extension Bench {
                 }
                 times.sort()
                 results.append((w, times.first, times[times.count / 2], value))
+              }
             }
             var anchor: [String: Any] = [:]
             if let python = torchmetrics {

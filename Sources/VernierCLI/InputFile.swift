@@ -10,6 +10,32 @@ import Vernier
 ///   column gives a 1-D tensor, several a 2-D `[rows, columns]` tensor.
 /// - `.txt`: one string per line (text metrics).
 enum InputFile {
+    /// The number of rows (first-axis length) of an input; `.npy` files are
+    /// measured from their header alone.
+    static func rowCount(_ spec: String) throws -> Int {
+        if spec.lowercased().hasSuffix(".npy") {
+            guard FileManager.default.fileExists(atPath: spec) else { throw CLIError("input file not found: \(spec)") }
+            do {
+                let shape = try Tensor.npyShape(at: URL(fileURLWithPath: spec)).shape
+                return shape.first ?? 1
+            } catch { throw CLIError("\(spec): \(error)") }
+        }
+        return try read(spec).rowCount
+    }
+
+    /// Rows `rows` of an input: `.npy` files read only those rows' bytes;
+    /// other files are read whole and sliced.
+    static func read(_ spec: String, rows: Range<Int>) throws -> MetricInput {
+        if spec.lowercased().hasSuffix(".npy") {
+            do { return .tensor(try Tensor.readNpy(at: URL(fileURLWithPath: spec), rows: rows)) } catch {
+                throw CLIError("\(spec): \(error)")
+            }
+        }
+        let whole = try read(spec)
+        if case .tensor(let t) = whole, t.rank == 0 { return whole }
+        return try whole.rows(rows)
+    }
+
     static func read(_ spec: String) throws -> MetricInput {
         var path = spec
         var column: String? = nil

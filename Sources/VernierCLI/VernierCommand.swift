@@ -7,7 +7,7 @@ struct VernierCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vernier",
         abstract: "Machine-learning evaluation metrics: native Swift, cross-checked against Lua reference scripts.",
-        subcommands: [Eval.self, Verify.self, Metrics.self, Demo.self, Bench.self],
+        subcommands: [Eval.self, Verify.self, Crosscheck.self, Metrics.self, Plugins.self, Demo.self, Bench.self],
         defaultSubcommand: nil
     )
 }

@@ -81,7 +81,9 @@ extension Metric {
 
     /// Folds one batch into the states. A rejected batch (the error names the
     /// metric, the argument and what was expected) changes nothing.
+    /// A synced metric rejects updates until ``unsync()``.
     public func update(_ inputs: MetricInputs) throws {
+        try rejectIfSynced("update()")
         var s = storage.state
         try updateState(&s, with: inputs)
         storage.state = s
@@ -125,6 +127,7 @@ extension Metric {
     /// own states are merged in; otherwise the batch is folded into the full
     /// states by a second update. Either way a rejected batch changes nothing.
     public func forward(_ inputs: MetricInputs) throws -> MetricValue {
+        try rejectIfSynced("forward()")
         var batch = freshState()
         try updateState(&batch, with: inputs)
         let value = try computeValue(from: batch)
@@ -153,6 +156,7 @@ extension Metric {
     /// - Throws: ``MetricError/incompatible(metric:detail:)`` for another
     ///   metric or other options; nothing changes then.
     public func merge(_ others: [any Metric]) throws {
+        try rejectIfSynced("merge()")
         for o in others {
             guard o.name == name, o.options == options else {
                 throw MetricError.incompatible(metric: name, detail: "cannot merge with \(o.name) (\(o.options)); options here: \(options)")
@@ -168,7 +172,8 @@ extension Metric {
     public func merge(_ other: any Metric) throws { try merge([other]) }
 
     /// Replaces the states (checked against the declarations) and the update
-    /// count; used by checkpoints and distributed sync.
+    /// count; used by checkpoints and distributed sync. A synced metric
+    /// forgets its saved local states (``unsync()`` then does nothing).
     public func restore(values: [StateValue], updateCount: Int) throws {
         var s = freshState()
         guard values.count == s.specs.count else {
@@ -178,6 +183,7 @@ extension Metric {
         storage.state = s
         storage.updateCount = updateCount
         storage.cachedValue = nil
+        storage.localState = nil
     }
 }
 

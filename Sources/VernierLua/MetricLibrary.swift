@@ -26,7 +26,7 @@ enum MetricLibrary {
         "name", "summary", "higher_is_better", "full_state_update", "inputs", "optional_inputs", "options",
         "states", "update", "compute", "limits",
     ]
-    static let optionKinds = ["bool", "int", "number", "string", "numbers", "ints"]
+    static let optionKinds = ["bool", "int", "number", "string", "numbers", "ints", "any"]
     static let limitKeys: Set<String> = ["heap_bytes", "tensor_bytes", "instructions", "seconds"]
 
     static func install(in stack: LuaStack) throws {
@@ -299,6 +299,7 @@ enum MetricLibrary {
         case "string": return .string
         case "numbers": return .doubleList
         case "ints": return .intList
+        case "any": return .any
         default: throw LuaBindingError("unknown option kind '\(name)' (accepted: \(optionKinds.joined(separator: ", ")))")
         }
     }

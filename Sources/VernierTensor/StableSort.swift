@@ -48,6 +48,8 @@ enum StableSort {
     /// Inputs at least this long use radix sort; below it the radix
     /// histograms cost more than the comparisons they save.
     static let radixThreshold = 512
+    /// Elements per task when one long lane is radix sorted in parallel.
+    static let parallelChunk = 1 << 18
 
     /// Scratch space for sorting up to `capacity` keys of type `K`.
     final class Workspace<K: FixedWidthInteger & UnsignedInteger> {
@@ -81,8 +83,13 @@ enum StableSort {
         /// Sorts `keys[0..<n]` ascending, moving `perm[0..<n]` along, stably
         /// (equal keys keep their order). Returns the sorted permutation, which
         /// lives in either `perm` or `scratchPerm`.
-        func sort(_ n: Int) -> UnsafeMutablePointer<UInt32> {
-            n >= StableSort.radixThreshold ? radixSort(n) : mergeSort(n)
+        ///
+        /// With `parallel`, long inputs split each radix pass over the cores
+        /// (for a single lane; many lanes are already sorted in parallel).
+        func sort(_ n: Int, parallel: Bool) -> UnsafeMutablePointer<UInt32> {
+            if n < StableSort.radixThreshold { return mergeSort(n) }
+            let chunks = parallel ? Parallelism.chunkCount(n, minimumPerTask: StableSort.parallelChunk) : 1
+            return chunks > 1 ? parallelRadixSort(n, chunks: chunks) : radixSort(n)
         }
 
         private func mergeSort(_ n: Int) -> UnsafeMutablePointer<UInt32> {
@@ -161,6 +168,54 @@ enum StableSort {
                     h[d] = o + 1
                     dk[o] = k
                     dp[o] = sp[i]
+                }
+                swap(&sk, &dk)
+                swap(&sp, &dp)
+            }
+            return sp
+        }
+
+        /// ``radixSort(_:)`` with every pass split into `chunks` contiguous
+        /// chunks: each chunk counts its digits, and chunk `t`'s keys with
+        /// digit `d` are placed after those of chunks `0..<t` with digit `d`,
+        /// so the order is exactly the serial, stable one.
+        private func parallelRadixSort(_ n: Int, chunks: Int) -> UnsafeMutablePointer<UInt32> {
+            let bits = Workspace.digitBits, passes = Workspace.passes
+            let buckets = 1 << bits
+            let mask = K(truncatingIfNeeded: buckets - 1)
+            let counts = UnsafeMutablePointer<Int>.allocate(capacity: chunks * buckets)
+            defer { counts.deallocate() }
+            var (sk, sp, dk, dp) = (keys, perm, scratchKeys, scratchPerm)
+            for p in 0..<passes {
+                let shift = K(truncatingIfNeeded: p * bits)
+                let (fromKeys, fromPerm, toKeys, toPerm) = (sk, sp, dk, dp)
+                counts.initialize(repeating: 0, count: chunks * buckets)
+                Parallelism.forEachChunk(n, minimumPerTask: StableSort.parallelChunk) { t, r in
+                    let h = counts + t * buckets
+                    for i in r { h[Int(truncatingIfNeeded: (fromKeys[i] &>> shift) & mask)] += 1 }
+                }
+                let first = Int(truncatingIfNeeded: (sk[0] &>> shift) & mask)
+                var same = 0
+                for t in 0..<chunks { same += counts[t * buckets + first] }
+                if same == n { continue }
+                var total = 0
+                for d in 0..<buckets {
+                    for t in 0..<chunks {
+                        let c = counts[t * buckets + d]
+                        counts[t * buckets + d] = total
+                        total += c
+                    }
+                }
+                Parallelism.forEachChunk(n, minimumPerTask: StableSort.parallelChunk) { t, r in
+                    let h = counts + t * buckets
+                    for i in r {
+                        let k = fromKeys[i]
+                        let d = Int(truncatingIfNeeded: (k &>> shift) & mask)
+                        let o = h[d]
+                        h[d] = o + 1
+                        toKeys[o] = k
+                        toPerm[o] = fromPerm[i]
+                    }
                 }
                 swap(&sk, &dk)
                 swap(&sp, &dp)

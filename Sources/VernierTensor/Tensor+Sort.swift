@@ -17,7 +17,7 @@ extension Tensor {
     /// tensor is one lane of one element; an empty tensor gives empty results.
     ///
     /// - Complexity: O(n) radix sort per lane of 512+ elements, merge sort below that;
-    ///   lanes are sorted in parallel.
+    ///   lanes are sorted in parallel, and a single long lane splits each radix pass.
     /// - Throws: ``TensorError/outOfRange(_:)`` for a bad axis,
     ///   ``TensorError/invalidArgument(_:)`` for a lane longer than 2^32 - 1 elements.
     public func sort(axis: Int = -1, descending: Bool = false) throws -> (values: Tensor, indices: Tensor) {
@@ -28,7 +28,8 @@ extension Tensor {
     /// The elements sorted along `axis` (the values of ``sort(axis:descending:)``:
     /// stable, NaN last ascending and first descending).
     ///
-    /// - Throws: ``TensorError/outOfRange(_:)`` for a bad axis.
+    /// - Throws: ``TensorError/outOfRange(_:)`` for a bad axis,
+    ///   ``TensorError/invalidArgument(_:)`` for a lane longer than 2^32 - 1 elements.
     public func sorted(axis: Int = -1, descending: Bool = false) throws -> Tensor {
         try sortLanes(axis: axis, descending: descending, values: true, indices: false, function: "sorted").0!
     }
@@ -37,7 +38,8 @@ extension Tensor {
     /// `torch.argsort(stable=True)`): stable in both directions (ties keep
     /// input order), NaN last ascending and first descending.
     ///
-    /// - Throws: ``TensorError/outOfRange(_:)`` for a bad axis.
+    /// - Throws: ``TensorError/outOfRange(_:)`` for a bad axis,
+    ///   ``TensorError/invalidArgument(_:)`` for a lane longer than 2^32 - 1 elements.
     public func argsort(axis: Int = -1, descending: Bool = false) throws -> Tensor {
         try sortLanes(axis: axis, descending: descending, values: false, indices: true, function: "argsort").1!
     }
@@ -107,7 +109,7 @@ extension Tensor {
                     work.keys[k] = src[base + k * inner].sortKey ^ flip
                     work.perm[k] = UInt32(truncatingIfNeeded: k)
                 }
-                let perm = work.sort(n)
+                let perm = work.sort(n, parallel: lanes == 1)
                 if let valuesOut {
                     for k in 0..<n { valuesOut[base + k * inner] = src[base + Int(perm[k]) * inner] }
                 }

@@ -51,7 +51,7 @@ struct FixtureSuiteTests {
                 problems.append("\(c.id): \(error)")
             }
         }
-        print("checker: \(checked) cases run through batching, forward, merge and checkpoint checks")
+        print("checker: \(checked) cases run through batching, forward, merge, checkpoint and 1-4 rank sync checks")
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
     }
 }

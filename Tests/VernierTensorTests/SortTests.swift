@@ -100,6 +100,35 @@ private func referenceOrder(_ x: [Double], descending: Bool) -> [Int64] {
         #expect(zip(sortedValues, expected).allSatisfy { a, i in a.bitPattern == values[Int(i)].bitPattern })
     }
 
+    /// 600,000 elements split each radix pass over two tasks. The stable
+    /// order is the only permutation with non-decreasing keys whose ties keep
+    /// increasing indices, so checking both properties pins the result.
+    @Test(arguments: [false, true])
+    func longSingleLaneSortsInParallel(descending: Bool) throws {
+        let pool: [Float] = [3, -1, .nan, 0, -0.0, 2.5, -.infinity, .infinity, 1e-30, -7, 1e30, 0.5]
+        var state: UInt64 = 99
+        let values: [Float] = (0..<600_000).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return pool[Int(state >> 33) % pool.count]
+        }
+        // Rank of each pool value in ascending order, NaN last, the zeros tied.
+        func rank(_ v: Float) -> Int { v.isNaN ? 100 : pool.filter { !$0.isNaN && $0 < v }.count }
+        let rankOf = Dictionary(uniqueKeysWithValues: pool.map { ($0.bitPattern, rank($0)) })
+        let ranks = values.map { rankOf[$0.bitPattern]! }
+        for tensor in [Tensor(values), Tensor(values).cast(.float64)] {
+            let order = try tensor.argsort(descending: descending).toArray(Int64.self).map { Int($0) }
+            var seen = [Bool](repeating: false, count: order.count)
+            var ordered = true
+            for (i, b) in order.enumerated() {
+                seen[b] = true
+                guard i > 0 else { continue }
+                let a = order[i - 1]
+                if (descending ? ranks[a] < ranks[b] : ranks[a] > ranks[b]) || (ranks[a] == ranks[b] && a > b) { ordered = false }
+            }
+            #expect(ordered && !seen.contains(false))
+        }
+    }
+
     @Test func manyLanesInParallel() throws {
         // 4096 rows of 300: row r holds (r * 7 + k * 13) % 300 for k in 0..<300, a permutation.
         let rows = 4096, n = 300

@@ -7,15 +7,16 @@ import Vernier
 /// - `forward` returns each batch's own value and accumulates like `update`;
 /// - instances fed disjoint parts and merged equal one instance fed everything;
 /// - a checkpoint round trip restores identical states and value;
+/// - the batches spread over 1–4 in-process ranks and synced give the same value;
 /// - a rejected batch leaves the states exactly as they were.
 ///
 /// Each check returns the problems it found (empty when it passed).
 public struct MetricChecker {
-    public let make: () throws -> any Metric
+    public let make: @Sendable () throws -> any Metric
     public let atol: Double
     public let rtol: Double
 
-    public init(atol: Double = 1e-5, rtol: Double = 1e-4, make: @escaping () throws -> any Metric) {
+    public init(atol: Double = 1e-5, rtol: Double = 1e-4, make: @escaping @Sendable () throws -> any Metric) {
         self.make = make
         self.atol = atol
         self.rtol = rtol
@@ -95,6 +96,31 @@ public struct MetricChecker {
         return problems
     }
 
+    /// The batches spread over 1, 2, 3 and 4 in-process ranks (consecutive
+    /// runs of batches; ranks beyond the batch count get none), synced, and
+    /// computed on every rank: equal to one instance fed everything.
+    public func checkSync(_ batches: [MetricInputs], ranks: [Int] = [1, 2, 3, 4]) throws -> [String] {
+        guard try make().isBatchInvariant else { return [] }
+        let expected = try value(batches)
+        var problems: [String] = []
+        for k in ranks {
+            let make = self.make
+            let results = InProcessBackend.run(worldSize: k) { backend -> MetricValue in
+                let m = try make()
+                let share = (backend.rank * batches.count / k)..<((backend.rank + 1) * batches.count / k)
+                for b in batches[share] { try m.update(b) }
+                return try m.syncedCompute(over: backend, deadline: .seconds(30))
+            }
+            for (r, result) in results.enumerated() {
+                switch result {
+                case .success(let v): problems += same(v, expected, "sync over \(k) ranks, rank \(r)")
+                case .failure(let e): problems.append("sync over \(k) ranks, rank \(r): \(e)")
+                }
+            }
+        }
+        return problems
+    }
+
     /// Save, load into a fresh instance: identical states, update count and value.
     public func checkCheckpoint(_ batches: [MetricInputs]) throws -> [String] {
         let m = try make()
@@ -134,7 +160,7 @@ public struct MetricChecker {
     /// Every property above for `batches`.
     public func checkAll(_ batches: [MetricInputs], bad: [MetricInputs] = []) throws -> [String] {
         try checkBatching(batches) + checkForward(batches) + checkMerge(batches) + checkCheckpoint(batches)
-            + checkRejects(bad, after: batches)
+            + checkSync(batches) + checkRejects(bad, after: batches)
     }
 }
 

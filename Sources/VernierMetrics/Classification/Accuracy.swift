@@ -16,7 +16,7 @@ enum AccuracyFormula {
     static func reduce(_ t: StatTotals, _ cfg: StatScoresConfig) -> MetricValue {
         switch cfg.task {
         case .binary, .multilabel: return StatScores.reduce(t, cfg, score: binary)
-        case .multiclass: return StatScores.reduce(t, cfg, score: recall)
+        case .multiclass: return StatScores.reduce(t, cfg, topKAware: true, score: recall)
         }
     }
 }

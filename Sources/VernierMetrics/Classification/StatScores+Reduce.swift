@@ -30,12 +30,17 @@ extension StatScores {
     /// Reduces per-class scores over classes (TorchMetrics'
     /// `_adjust_weights_safe_divide`): `none` keeps them; `weighted` weights
     /// by support `tp + fn`; `macro` weights every class 1, except that in
-    /// the multiclass task classes with `tp + fp + fn = 0` (top-k: `tp + fn = 0`)
-    /// are left out. The weighted mean of a row whose weights sum to 0 is 0.
+    /// the multiclass task classes with `tp + fp + fn = 0` are left out (with
+    /// `topKAware` and `top_k > 1`: classes with `tp + fn = 0`). The weighted
+    /// mean of a row whose weights sum to 0 is 0.
     ///
+    /// - Parameter topKAware: whether the metric follows TorchMetrics in
+    ///   passing `top_k` to the reduction (accuracy, precision, recall,
+    ///   negative predictive value do; F-scores, specificity, Hamming do not).
     /// - Returns: one value per row (or the scores unchanged for `none`).
-    public static func averageOverClasses(_ scores: [Double], _ t: StatTotals, _ cfg: StatScoresConfig) -> [Double] {
+    public static func averageOverClasses(_ scores: [Double], _ t: StatTotals, _ cfg: StatScoresConfig, topKAware: Bool = false) -> [Double] {
         if cfg.average == .none { return scores }
+        let supportRule = topKAware && cfg.topK > 1
         var out = [Double](repeating: 0, count: t.rows)
         for r in 0..<t.rows {
             var num = 0.0, den = 0.0
@@ -45,7 +50,7 @@ extension StatScores {
                 if cfg.average == .weighted {
                     w = t.tp[i] + t.fn[i]
                 } else if cfg.task == .multiclass {
-                    let absent = cfg.topK == 1 ? t.tp[i] + t.fp[i] + t.fn[i] == 0 : t.tp[i] + t.fn[i] == 0
+                    let absent = supportRule ? t.tp[i] + t.fn[i] == 0 : t.tp[i] + t.fp[i] + t.fn[i] == 0
                     if absent { w = 0 }
                 }
                 num += w * scores[i]
@@ -56,8 +61,9 @@ extension StatScores {
         return out
     }
 
-    /// Shapes per-row (or per-row-and-class) values as the metric's output:
-    /// global gives a scalar (or `[C]` for `none`), samplewise `[N]` (or `[N, C]`).
+    /// Shapes per-row (or per-row-and-class) values as the metric's float32
+    /// output: global gives a scalar (or `[C]` for `none`), samplewise `[N]`
+    /// (or `[N, C]`).
     public static func output(_ values: [Double], perClass: Bool, _ t: StatTotals, _ cfg: StatScoresConfig) -> MetricValue {
         var shape: [Int] = []
         if cfg.multidimAverage == .samplewise { shape.append(t.rows) }
@@ -66,48 +72,51 @@ extension StatScores {
     }
 
     /// The common reduction of the stat-score family: binary scores the
-    /// single column; `micro` scores the class-summed statistics with
-    /// `micro`; otherwise per-class `score`, averaged by ``averageOverClasses(_:_:_:)``.
+    /// single column; `micro` scores the class-summed statistics; otherwise
+    /// per-class `score`, averaged by ``averageOverClasses(_:_:_:topKAware:)``.
     public static func reduce(
-        _ t: StatTotals, _ cfg: StatScoresConfig,
-        score: (Double, Double, Double, Double) -> Double,
-        micro: ((Double, Double, Double, Double) -> Double)? = nil
+        _ t: StatTotals, _ cfg: StatScoresConfig, topKAware: Bool = false,
+        score: (Double, Double, Double, Double) -> Double
     ) -> MetricValue {
         if cfg.task == .binary { return output(t.map(score), perClass: false, t, cfg) }
-        if cfg.average == .micro {
-            return output(t.summedOverClasses().map { micro?($0, $1, $2, $3) ?? score($0, $1, $2, $3) }, perClass: false, t, cfg)
-        }
-        let perClass = t.map(score)
-        return output(averageOverClasses(perClass, t, cfg), perClass: cfg.average == .none, t, cfg)
+        if cfg.average == .micro { return output(t.summedOverClasses().map(score), perClass: false, t, cfg) }
+        return output(averageOverClasses(t.map(score), t, cfg, topKAware: topKAware), perClass: cfg.average == .none, t, cfg)
     }
 }
 
-/// A stat-score based metric: options resolved into a ``StatScoresConfig``,
-/// states from it, update through ``StatScores/update(_:_:_:metric:)``.
-/// Conformers only say how the statistics become the value.
-public protocol StatScoresMetric: RegisteredMetric {
+/// A classification metric built on the shared counting engine: options
+/// resolved into a ``StatScoresConfig``, states from it, update through
+/// ``StatScores/update(_:_:_:metric:)``.
+public protocol ClassificationCountingMetric: RegisteredMetric {
     var config: StatScoresConfig { get }
-    /// The value for accumulated statistics.
-    func reduce(_ totals: StatTotals) -> MetricValue
 }
 
 extension StatScoresConfig {
-    /// Everything that shapes the stat-score states and their update (not
-    /// `average` or `zero_division`, which only shape compute).
+    /// Everything that shapes the states and their update (not `average`,
+    /// `zero_division` or other compute-only options).
     public var stateKey: String {
         let ignore = ignoreIndex.map(String.init) ?? "None"
-        return "statscores/\(task.rawValue)/\(numClasses)/\(threshold)/\(topK)/\(multidimAverage.rawValue)/\(ignore)/\(inputFormat.rawValue)"
+        return "\(statistics.rawValue)/\(task.rawValue)/\(numClasses)/\(threshold)/\(topK)/\(multidimAverage.rawValue)/\(ignore)/\(inputFormat.rawValue)"
     }
 }
 
-extension StatScoresMetric {
-    /// Stat-score metrics with equal ``StatScoresConfig/stateKey`` share states.
+extension ClassificationCountingMetric {
+    /// Metrics with equal ``StatScoresConfig/stateKey`` share states.
     public var computeGroupKey: String? { config.stateKey }
 
     public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
         try StatScores.update(&state, inputs, config, metric: name)
     }
+}
 
+/// A stat-score based metric: conformers only say how the accumulated
+/// `tp`/`fp`/`tn`/`fn` become the value.
+public protocol StatScoresMetric: ClassificationCountingMetric {
+    /// The value for accumulated statistics.
+    func reduce(_ totals: StatTotals) -> MetricValue
+}
+
+extension StatScoresMetric {
     public func computeValue(from state: MetricState) throws -> MetricValue {
         reduce(StatScores.totals(state, config))
     }

@@ -31,7 +31,8 @@ public enum MultidimAverage: String, Sendable {
 /// How float `preds` are read in the binary and multilabel tasks.
 ///
 /// `auto` is TorchMetrics' rule, applied to each `update` batch on its own:
-/// a batch with any value outside [0, 1] is logits (sigmoid is applied),
+/// a batch with any value outside [0, 1] (or any NaN) is logits (sigmoid is
+/// applied; NaN then counts as negative),
 /// otherwise probabilities. That decision can differ between the batches of
 /// one run (TorchMetrics issues #1604, #2195): a batch of logits that all
 /// happen to fall in [0, 1] is read as probabilities. Vernier keeps
@@ -43,27 +44,61 @@ public enum InputFormat: String, Sendable {
     case auto, probs, logits, labels
 }
 
-/// The resolved options of a stat-score based classification metric, and
-/// the state layout they imply.
+/// Which statistics a classification metric accumulates.
+public enum ClassificationStatistics: String, Sendable {
+    /// `tp`, `fp`, `tn`, `fn` per class or label, global or per sample
+    /// (accuracy, precision, recall, F-scores, specificity, ...).
+    case statScores
+    /// The confusion matrix `confmat`: `[2, 2]` binary, `[C, C]` multiclass
+    /// (rows: target, columns: prediction), `[L, 2, 2]` multilabel
+    /// (confusion matrix, Matthews, Cohen's kappa, Jaccard).
+    case confusionMatrix
+    /// `correct` and `total`: samples (or positions) predicted right everywhere.
+    case exactMatch
+}
+
+/// The resolved options of a classification metric built on the shared
+/// counting engine, and the state layout they imply.
 ///
-/// States (TorchMetrics' layout): `tp`, `fp`, `tn`, `fn`, int64, summed.
-/// Global: shape `[]` (binary) or `[C]`; samplewise: `cat` lists of `[N]` or
-/// `[N, C]` batches.
+/// States (TorchMetrics' layout):
+/// - ``ClassificationStatistics/statScores``: `tp`, `fp`, `tn`, `fn`;
+///   global: int64 `[]` (binary) or `[C]`, summed; samplewise: `cat` lists
+///   of int32 `[N]` or `[N, C]` batches (a sample's counts are bounded by
+///   its element count, so int32 halves the memory safely).
+/// - ``ClassificationStatistics/confusionMatrix``: `confmat`, int64, summed.
+/// - ``ClassificationStatistics/exactMatch``: `correct`, `total`; int64
+///   summed scalars (global) or `cat` lists of int32 `[N]` (samplewise).
+/// - binary and multilabel add ``mixedFormatState``.
 public struct StatScoresConfig: Sendable {
+    /// The task: binary, multiclass or multilabel.
     public let task: ClassificationTask
+    /// Which statistics the states hold.
+    public private(set) var statistics: ClassificationStatistics
     /// 1 for binary, the number of classes or labels otherwise.
     public let numClasses: Int
+    /// Float preds above it are positive (binary, multilabel); default 0.5.
     public let threshold: Double
+    /// The top-k rule's k (multiclass); default 1.
     public let topK: Int
+    /// The reduction over classes (compute only); default `macro`.
     public let average: ClassAverage
+    /// Global statistics or one set per sample.
     public let multidimAverage: MultidimAverage
+    /// The target value whose positions are left out, if any.
     public let ignoreIndex: Int?
+    /// The value of a 0/0 score for the metrics that use it: 0 or 1.
     public let zeroDivision: Double
+    /// How float preds are read (binary, multilabel).
     public let inputFormat: InputFormat
 
-    /// Reads and cross-checks the options of a `task` metric.
-    public init(task: ClassificationTask, options: MetricOptions, metric: String) throws {
+    /// Reads and cross-checks the options of a `task` metric (options it
+    /// does not declare take TorchMetrics' defaults).
+    ///
+    /// - Throws: ``MetricError/invalidOption(metric:option:expected:)`` when
+    ///   `top_k` exceeds `num_classes`.
+    public init(task: ClassificationTask, options: MetricOptions, metric: String, statistics: ClassificationStatistics = .statScores) throws {
         self.task = task
+        self.statistics = statistics
         switch task {
         case .binary: numClasses = 1
         case .multiclass: numClasses = options.int("num_classes") ?? 0
@@ -71,8 +106,12 @@ public struct StatScoresConfig: Sendable {
         }
         threshold = options.double("threshold") ?? 0.5
         topK = options.int("top_k") ?? 1
-        let avg = options.string("average") ?? (task == .binary ? "binary" : "macro")
-        average = ClassAverage(rawValue: avg == "None" ? "none" : avg) ?? .micro
+        if options.isNone("average") {
+            average = .none
+        } else {
+            let avg = options.string("average") ?? "macro"
+            average = ClassAverage(rawValue: avg == "None" ? "none" : avg) ?? .macro
+        }
         multidimAverage = MultidimAverage(rawValue: options.string("multidim_average") ?? "global") ?? .global
         ignoreIndex = options.int("ignore_index")
         zeroDivision = options.double("zero_division") ?? 0
@@ -82,6 +121,13 @@ public struct StatScoresConfig: Sendable {
         }
     }
 
+    /// This configuration with other statistics.
+    func with(statistics: ClassificationStatistics) -> StatScoresConfig {
+        var copy = self
+        copy.statistics = statistics
+        return copy
+    }
+
     /// Whether the statistics have a class axis.
     public var hasClassAxis: Bool { task != .binary }
 
@@ -89,15 +135,35 @@ public struct StatScoresConfig: Sendable {
     /// probabilities (int64 `[2]`, summed), used to report mixed runs.
     public static let mixedFormatState = "format_counts"
 
+    /// The shape of the `confmat` state.
+    public var confusionMatrixShape: [Int] {
+        switch task {
+        case .binary: return [2, 2]
+        case .multiclass: return [numClasses, numClasses]
+        case .multilabel: return [numClasses, 2, 2]
+        }
+    }
+
     /// The state declarations for this configuration.
     public var stateSpecs: [StateSpec] {
-        let names = ["tp", "fp", "tn", "fn"]
         var specs: [StateSpec]
-        if multidimAverage == .global {
-            let shape = hasClassAxis ? [numClasses] : []
-            specs = names.map { StateSpec($0, .zeros(shape, dtype: .int64), .sum) }
-        } else {
-            specs = names.map { StateSpec(list: $0) }
+        switch statistics {
+        case .statScores:
+            let names = ["tp", "fp", "tn", "fn"]
+            if multidimAverage == .global {
+                let shape = hasClassAxis ? [numClasses] : []
+                specs = names.map { StateSpec($0, .zeros(shape, dtype: .int64), .sum) }
+            } else {
+                specs = names.map { StateSpec(list: $0) }
+            }
+        case .confusionMatrix:
+            specs = [StateSpec("confmat", .zeros(confusionMatrixShape, dtype: .int64), .sum)]
+        case .exactMatch:
+            if multidimAverage == .global {
+                specs = ["correct", "total"].map { StateSpec($0, .zeros([], dtype: .int64), .sum) }
+            } else {
+                specs = [StateSpec(list: "correct"), StateSpec(list: "total")]
+            }
         }
         if task != .multiclass { specs.append(StateSpec(Self.mixedFormatState, .zeros([2], dtype: .int64), .sum)) }
         return specs
@@ -109,10 +175,14 @@ public struct StatScoresConfig: Sendable {
 /// Laid out `[rows][cols]`: one row for global statistics or one per sample,
 /// one column per class (a single column for the binary task).
 public struct StatTotals: Sendable {
+    /// True positives, false positives, true negatives, false negatives, row-major.
     public var tp: [Double], fp: [Double], tn: [Double], fn: [Double]
+    /// 1 (global) or the number of samples (samplewise).
     public let rows: Int
+    /// The number of classes or labels (1 for binary).
     public let cols: Int
 
+    /// All-zero statistics of the given layout.
     public init(rows: Int, cols: Int) {
         self.rows = rows
         self.cols = cols
@@ -121,10 +191,22 @@ public struct StatTotals: Sendable {
     }
 }
 
-/// The shared update and reduction machinery of the stat-score family
-/// (accuracy, precision, recall, F-scores, specificity, ...).
+/// The statistics of one batch, before they are folded into the states.
+enum BatchStatistics {
+    /// Per (row, column) cell, four counts: true positives, predicted
+    /// positives, actual positives, positions counted.
+    case counts(rows: Int, cols: Int, values: [Int64])
+    /// A multiclass `C x C` confusion matrix, row-major.
+    case confusion([Int64])
+    /// Per row: positions (or samples) right everywhere, and positions counted.
+    case exactMatch(correct: [Int64], total: [Int64])
+}
+
+/// The shared update machinery of the classification metrics built on
+/// counts (the stat-score family, confusion-matrix metrics, exact match).
 public enum StatScores {
-    /// Validates one batch and folds its statistics into `state`.
+    /// Validates one batch and folds its statistics into `state`, in one
+    /// fused pass over the inputs.
     ///
     /// Inputs (TorchMetrics' shapes):
     /// - binary: `preds` and `target` of equal shape `(N, ...)`; float preds are
@@ -134,34 +216,74 @@ public enum StatScores {
     ///   `(N, ...)` integer labels, `target (N, ...)` labels in `[0, C)`.
     /// - multilabel: `preds` and `target` of shape `(N, L, ...)`.
     /// Target values equal to `ignore_index` are left out. Any other target
-    /// outside the valid range is an error, and the state is unchanged.
+    /// outside the valid range, or an invalid integer prediction (even at an
+    /// ignored position), is an error, and the state is unchanged. An empty
+    /// batch is valid and counts nothing.
     public static func update(_ state: inout MetricState, _ inputs: MetricInputs, _ cfg: StatScoresConfig, metric: String) throws {
         let preds = try inputs.tensor("preds", metric: metric)
         let target = try inputs.tensor("target", metric: metric)
-        let batch = try statistics(preds: preds, target: target, cfg, metric: metric)
-        try fold(&state, batch.totals, cfg)
-        if let kind = batch.formatKind {
-            var counts = state[StatScoresConfig.mixedFormatState]
-            counts = counts + Tensor([kind == .logits ? Int64(1) : 0, kind == .probs ? Int64(1) : 0], shape: [2])
-            state[StatScoresConfig.mixedFormatState] = counts
-        }
-    }
-
-    /// Adds `t` into the tp/fp/tn/fn states.
-    static func fold(_ state: inout MetricState, _ t: StatTotals, _ cfg: StatScoresConfig) throws {
-        let shape: [Int]
-        if cfg.multidimAverage == .global { shape = cfg.hasClassAxis ? [t.cols] : [] } else { shape = cfg.hasClassAxis ? [t.rows, t.cols] : [t.rows] }
-        for (name, values) in [("tp", t.tp), ("fp", t.fp), ("tn", t.tn), ("fn", t.fn)] {
-            let tensor = Tensor(values.map { Int64($0) }, shape: shape)
-            if cfg.multidimAverage == .global {
-                state[name] = state[name] + tensor
-            } else {
-                state.append(name, tensor)
+        switch cfg.task {
+        case .multiclass:
+            fold(&state, try multiclassStatistics(preds: preds, target: target, cfg, metric: metric), cfg)
+        case .binary, .multilabel:
+            let (batch, kind) = try thresholdedStatistics(preds: preds, target: target, cfg, metric: metric)
+            fold(&state, batch, cfg)
+            if let kind {
+                state[StatScoresConfig.mixedFormatState] = state[StatScoresConfig.mixedFormatState]
+                    + Tensor([kind == .logits ? Int64(1) : 0, kind == .probs ? Int64(1) : 0], shape: [2])
             }
         }
     }
 
-    /// The accumulated statistics in `state`.
+    /// Adds one batch's statistics into the states.
+    static func fold(_ state: inout MetricState, _ batch: BatchStatistics, _ cfg: StatScoresConfig) {
+        let global = cfg.multidimAverage == .global
+        switch batch {
+        case let .counts(rows, cols, v):
+            let cells = rows * cols
+            if cfg.statistics == .confusionMatrix {
+                // Per label [[tn, fp], [fn, tp]] (binary: the single label).
+                var m = [Int64](repeating: 0, count: cells * 4)
+                for k in 0..<cells {
+                    let tp = v[4 * k], predicted = v[4 * k + 1], actual = v[4 * k + 2], counted = v[4 * k + 3]
+                    m[4 * k] = counted - predicted - actual + tp
+                    m[4 * k + 1] = predicted - tp
+                    m[4 * k + 2] = actual - tp
+                    m[4 * k + 3] = tp
+                }
+                state["confmat"] = state["confmat"] + Tensor(m, shape: cfg.confusionMatrixShape)
+                return
+            }
+            var tp = [Int64](repeating: 0, count: cells), fp = tp, tn = tp, fn = tp
+            for k in 0..<cells {
+                tp[k] = v[4 * k]
+                fp[k] = v[4 * k + 1] - v[4 * k]
+                fn[k] = v[4 * k + 2] - v[4 * k]
+                tn[k] = v[4 * k + 3] - v[4 * k + 1] - v[4 * k + 2] + v[4 * k]
+            }
+            var shape: [Int] = global ? [] : [rows]
+            if cfg.hasClassAxis { shape.append(cols) }
+            for (name, values) in [("tp", tp), ("fp", fp), ("tn", tn), ("fn", fn)] {
+                if global {
+                    state[name] = state[name] + Tensor(values, shape: shape)
+                } else {
+                    state.append(name, Tensor(values.map { Int32(truncatingIfNeeded: $0) }, shape: shape))
+                }
+            }
+        case .confusion(let m):
+            state["confmat"] = state["confmat"] + Tensor(m, shape: cfg.confusionMatrixShape)
+        case let .exactMatch(correct, total):
+            if global {
+                state["correct"] = state["correct"] + Tensor(correct, shape: [])
+                state["total"] = state["total"] + Tensor(total, shape: [])
+            } else {
+                state.append("correct", Tensor(correct.map { Int32(truncatingIfNeeded: $0) }, shape: [correct.count]))
+                state.append("total", Tensor(total.map { Int32(truncatingIfNeeded: $0) }, shape: [total.count]))
+            }
+        }
+    }
+
+    /// The accumulated stat scores in `state`.
     public static func totals(_ state: MetricState, _ cfg: StatScoresConfig) -> StatTotals {
         func values(_ name: String) -> (Tensor?, [Double]) {
             let t = cfg.multidimAverage == .global ? state[name] : state.concatenated(name)
@@ -178,21 +300,13 @@ public enum StatScores {
         return out
     }
 
-    /// The statistics of one batch and how its float preds were read.
-    public static func statistics(preds: Tensor, target: Tensor, _ cfg: StatScoresConfig, metric: String) throws -> (totals: StatTotals, formatKind: InputFormat?) {
-        switch cfg.task {
-        case .binary, .multilabel: return try thresholdedStatistics(preds: preds, target: target, cfg, metric: metric)
-        case .multiclass: return (try multiclassStatistics(preds: preds, target: target, cfg, metric: metric), nil)
-        }
-    }
+    // MARK: Labels
 
-    // MARK: Target labels
-
-    /// The target as int64 labels (float targets must hold whole numbers).
+    /// `t` as int64 labels (float tensors must hold whole numbers).
     static func labels(_ t: Tensor, metric: String, _ name: String) throws -> Tensor {
         if t.dtype.isFloatingPoint {
             guard t.isIntegral() else {
-                throw MetricError.invalidInput(metric: metric, argument: name, expected: "integer class labels, got non-integral values")
+                throw MetricError.invalidInput(metric: metric, argument: name, expected: "integer labels, got non-integral values (or NaN)")
             }
         }
         return t.cast(.int64)
@@ -200,125 +314,102 @@ public enum StatScores {
 
     // MARK: Binary and multilabel
 
-    static func thresholdedStatistics(preds: Tensor, target: Tensor, _ cfg: StatScoresConfig, metric: String) throws -> (totals: StatTotals, formatKind: InputFormat?) {
+    static func thresholdedStatistics(preds: Tensor, target: Tensor, _ cfg: StatScoresConfig, metric: String) throws -> (BatchStatistics, InputFormat?) {
         try Check.sameShape(preds, target, metric: metric)
+        let samplewise = cfg.multidimAverage == .samplewise
         if cfg.task == .multilabel {
             guard preds.rank >= 2, preds.shape[1] == cfg.numClasses else {
                 throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "shape (N, \(cfg.numClasses), ...) with num_labels=\(cfg.numClasses) on axis 1, got \(preds.shape)")
             }
-            if cfg.multidimAverage == .samplewise && preds.rank < 3 {
+            if samplewise && preds.rank < 3 {
                 throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "at least 3 dimensions (N, L, ...) for multidim_average='samplewise', got \(preds.shape)")
             }
-        } else if cfg.multidimAverage == .samplewise && preds.rank < 2 {
+        } else if samplewise && preds.rank < 2 {
             throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "at least 2 dimensions (N, ...) for multidim_average='samplewise', got \(preds.shape)")
         }
         let tgt = try labels(target, metric: metric, "target")
-        // Decide how preds are read: a 0/1 indicator per element.
-        var positive: Tensor
+        let n = preds.rank == 0 ? 1 : preds.shape[0]
+        let labelCount = cfg.task == .multilabel ? cfg.numClasses : 1
+        let inner = cfg.task == .multilabel ? preds.shape[2...].reduce(1, *) : preds.shape.dropFirst().reduce(1, *)
+        let ignore = cfg.ignoreIndex.map(Int64.init)
+
+        func run<R: BinaryPredictionReader>(_ reader: R, _ t: UnsafePointer<Int64>) -> (BatchStatistics, InvalidValues) {
+            if cfg.statistics == .exactMatch {
+                let r = ClassificationKernels.scanMultilabelExactMatch(reader, target: t, samples: n, labels: labelCount, inner: inner, ignore: ignore, perSample: samplewise)
+                return (.exactMatch(correct: r.correct, total: r.total), r.invalid)
+            }
+            let r = ClassificationKernels.scanThresholded(reader, target: t, samples: n, labels: labelCount, inner: inner, ignore: ignore, perSample: samplewise)
+            return (.counts(rows: samplewise ? n : 1, cols: labelCount, values: r.counts), r.invalid)
+        }
+
         var kind: InputFormat? = nil
+        let result: (BatchStatistics, InvalidValues)
         if preds.dtype.isFloatingPoint {
             guard cfg.inputFormat != .labels else {
                 throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "integer 0/1 labels (input_format='labels'), got \(preds.dtype)")
             }
-            let range = preds.valueRange()
-            let outside = range.min < 0 || range.max > 1
-            if cfg.inputFormat == .probs && outside {
-                throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "probabilities in [0, 1] (input_format='probs')")
+            let logits = try readsLogits(preds, tgt, cfg, metric: metric)
+            kind = logits ? .logits : .probs
+            result = tgt.withUnsafeBuffer(as: Int64.self) { tp in
+                let t = tp.baseAddress!
+                if preds.dtype == .float32 {
+                    return preds.withUnsafeBuffer(as: Float.self) { pp in
+                        let thr = Float(cfg.threshold)
+                        return logits ? run(LogitReader(preds: pp.baseAddress!, threshold: thr), t) : run(ProbabilityReader(preds: pp.baseAddress!, threshold: thr), t)
+                    }
+                }
+                return preds.withUnsafeBuffer(as: Double.self) { pp in
+                    logits ? run(LogitReader(preds: pp.baseAddress!, threshold: cfg.threshold), t) : run(ProbabilityReader(preds: pp.baseAddress!, threshold: cfg.threshold), t)
+                }
             }
-            let isLogits = cfg.inputFormat == .logits || (cfg.inputFormat == .auto && outside)
-            kind = isLogits ? .logits : .probs
-            positive = threshold(preds, cfg.threshold, sigmoid: isLogits)
         } else {
             let p = preds.cast(.int64)
-            let bad = p.withUnsafeBuffer(as: Int64.self) { $0.first { $0 != 0 && $0 != 1 } }
-            if let bad {
-                throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "0/1 labels when preds is an integer tensor, found \(bad)")
-            }
-            positive = p.cast(.uint8)
-        }
-        positive = positive.cast(.uint8)
-        let n = preds.rank == 0 ? 1 : preds.shape[0]
-        let cols = cfg.task == .multilabel ? cfg.numClasses : 1
-        let inner = cfg.task == .multilabel ? preds.shape[2...].reduce(1, *) : (n == 0 ? 0 : preds.count / n)
-        let rows = cfg.multidimAverage == .global ? 1 : n
-        var out = StatTotals(rows: rows, cols: cols)
-        let ignore = cfg.ignoreIndex.map(Int64.init)
-        var badTarget: Int64? = nil
-        positive.withUnsafeBuffer(as: UInt8.self) { pp in
-            tgt.withUnsafeBuffer(as: Int64.self) { tt in
-                if cfg.task == .binary && cfg.multidimAverage == .global {
-                    // Hot path: one fused pass, split across cores.
-                    let parts = Parallelism.mapChunks(tt.count, initial: (Int64(0), Int64(0), Int64(0), Int64(0), Int64?.none)) { r in
-                        var tp: Int64 = 0, pp1: Int64 = 0, tp1: Int64 = 0, cnt: Int64 = 0
-                        var bad: Int64? = nil
-                        for i in r {
-                            let t = tt[i]
-                            if let ignore, t == ignore { continue }
-                            if t != 0 && t != 1 { bad = bad ?? t; continue }
-                            let p = Int64(pp[i])
-                            tp &+= p & t
-                            pp1 &+= p
-                            tp1 &+= t
-                            cnt &+= 1
-                        }
-                        return (tp, pp1, tp1, cnt, bad)
-                    }
-                    var tp: Int64 = 0, predPos: Int64 = 0, targetPos: Int64 = 0, count: Int64 = 0
-                    for part in parts {
-                        tp += part.0; predPos += part.1; targetPos += part.2; count += part.3
-                        badTarget = badTarget ?? part.4
-                    }
-                    out.tp[0] = Double(tp)
-                    out.fp[0] = Double(predPos - tp)
-                    out.fn[0] = Double(targetPos - tp)
-                    out.tn[0] = Double(count - predPos - targetPos + tp)
-                    return
-                }
-                for s in 0..<n {
-                    let row = cfg.multidimAverage == .global ? 0 : s
-                    for c in 0..<cols {
-                        var tp = 0.0, predPos = 0.0, targetPos = 0.0, count = 0.0
-                        let base = (s * cols + c) * inner
-                        for j in 0..<inner {
-                            let t = tt[base + j]
-                            if let ignore, t == ignore { continue }
-                            if t != 0 && t != 1 { badTarget = badTarget ?? t; continue }
-                            let p = Double(pp[base + j])
-                            tp += p * Double(t)
-                            predPos += p
-                            targetPos += Double(t)
-                            count += 1
-                        }
-                        let k = row * cols + c
-                        out.tp[k] += tp
-                        out.fp[k] += predPos - tp
-                        out.fn[k] += targetPos - tp
-                        out.tn[k] += count - predPos - targetPos + tp
-                    }
-                }
+            result = tgt.withUnsafeBuffer(as: Int64.self) { tp in
+                p.withUnsafeBuffer(as: Int64.self) { pp in run(BinaryLabelReader(labels: pp.baseAddress!), tp.baseAddress!) }
             }
         }
-        if let badTarget {
+        if let bad = result.1.target {
             let allowed = cfg.ignoreIndex.map { "0, 1 or ignore_index=\($0)" } ?? "0 or 1"
-            throw MetricError.invalidInput(metric: metric, argument: "target", expected: "values \(allowed), found \(badTarget)")
+            throw MetricError.invalidInput(metric: metric, argument: "target", expected: "values \(allowed), found \(bad)")
         }
-        return (out, kind)
+        if let bad = result.1.prediction {
+            throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "0/1 labels when preds is an integer tensor, found \(bad)")
+        }
+        return (result.0, kind)
     }
 
-    /// `preds > threshold` (after sigmoid for logits), compared in the preds' own precision.
-    static func threshold(_ preds: Tensor, _ thr: Double, sigmoid: Bool) -> Tensor {
-        let p = sigmoid ? preds.unary(.sigmoid) : preds
-        return p.gt(thr)
+    /// Whether float `preds` are read as logits. Under `auto` that is
+    /// TorchMetrics' per-batch rule: any value outside [0, 1], or any NaN.
+    /// The binary confusion-matrix metrics apply it, like TorchMetrics, only
+    /// to the positions whose target is not ignored (they drop those first).
+    static func readsLogits(_ preds: Tensor, _ target: Tensor, _ cfg: StatScoresConfig, metric: String) throws -> Bool {
+        if cfg.inputFormat == .logits { return true }
+        let range: (min: Double, max: Double, hasNaN: Bool)
+        if cfg.task == .binary && cfg.statistics == .confusionMatrix, let ignore = cfg.ignoreIndex {
+            range = target.withUnsafeBuffer(as: Int64.self) { t in
+                preds.dtype == .float32
+                    ? preds.withUnsafeBuffer(as: Float.self) { ClassificationKernels.valueRange($0.baseAddress!, target: t.baseAddress!, count: t.count, ignore: Int64(ignore)) }
+                    : preds.withUnsafeBuffer(as: Double.self) { ClassificationKernels.valueRange($0.baseAddress!, target: t.baseAddress!, count: t.count, ignore: Int64(ignore)) }
+            }
+        } else {
+            range = preds.valueRange()
+        }
+        let outside = range.hasNaN || range.min < 0 || range.max > 1
+        if cfg.inputFormat == .probs && outside {
+            throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "probabilities in [0, 1] without NaN (input_format='probs'), found values in [\(range.min), \(range.max)]\(range.hasNaN ? " and NaN" : "")")
+        }
+        return outside
     }
 
     // MARK: Multiclass
 
-    static func multiclassStatistics(preds: Tensor, target: Tensor, _ cfg: StatScoresConfig, metric: String) throws -> StatTotals {
+    static func multiclassStatistics(preds: Tensor, target: Tensor, _ cfg: StatScoresConfig, metric: String) throws -> BatchStatistics {
         let c = cfg.numClasses
         let tgt = try labels(target, metric: metric, "target")
         let n = tgt.rank == 0 ? 1 : tgt.shape[0]
-        let inner = n == 0 ? 0 : tgt.count / n
-        var predicted: Tensor
+        let inner = tgt.shape.dropFirst().reduce(1, *)
+        let samplewise = cfg.multidimAverage == .samplewise
+        let scores: Bool
         if preds.rank == target.rank + 1 {
             guard preds.dtype.isFloatingPoint else {
                 throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "a float tensor of scores when it has one more dimension than target, got \(preds.dtype)")
@@ -329,108 +420,122 @@ public enum StatScores {
             guard preds.shape[0] == n, Array(preds.shape[2...]) == Array(target.shape.dropFirst()) else {
                 throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "shape (N, C, ...) matching target (N, ...) = \(target.shape), got \(preds.shape)")
             }
-            if cfg.multidimAverage == .samplewise && preds.rank < 3 {
+            if samplewise && preds.rank < 3 {
                 throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "at least 3 dimensions (N, C, ...) for multidim_average='samplewise', got \(preds.shape)")
             }
-            predicted = try effectiveLabels(scores: preds, target: tgt, topK: cfg.topK, n: n, c: c, inner: inner)
+            scores = true
         } else if preds.rank == target.rank {
             try Check.sameShape(preds, target, metric: metric)
             if cfg.topK > 1 {
                 throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "float scores of shape (N, C, ...) when top_k > 1, got labels of shape \(preds.shape)")
             }
-            if cfg.multidimAverage == .samplewise && preds.rank < 2 {
+            if samplewise && preds.rank < 2 {
                 throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "at least 2 dimensions (N, ...) for multidim_average='samplewise', got \(preds.shape)")
             }
-            predicted = try labels(preds, metric: metric, "preds")
+            scores = false
         } else {
             throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "shape (N, ...) like target or (N, C, ...) with target (N, ...); got preds \(preds.shape) and target \(target.shape)")
         }
-        let rows = cfg.multidimAverage == .global ? 1 : n
-        var out = StatTotals(rows: rows, cols: c)
-        let ignore = cfg.ignoreIndex.map(Int64.init)
-        var badTarget: Int64? = nil, badPred: Int64? = nil
-        predicted.withUnsafeBuffer(as: Int64.self) { pp in
-            tgt.withUnsafeBuffer(as: Int64.self) { tt in
-                var tp = [Int64](repeating: 0, count: c), predCount = tp, targetCount = tp
-                var total: Int64 = 0
-                func flush(_ row: Int) {
-                    for k in 0..<c {
-                        let i = row * c + k
-                        out.tp[i] += Double(tp[k])
-                        out.fp[i] += Double(predCount[k] - tp[k])
-                        out.fn[i] += Double(targetCount[k] - tp[k])
-                        out.tn[i] += Double(total - predCount[k] - targetCount[k] + tp[k])
-                        tp[k] = 0; predCount[k] = 0; targetCount[k] = 0
-                    }
-                    total = 0
-                }
-                for s in 0..<n {
-                    for j in 0..<inner {
-                        let t = tt[s * inner + j]
-                        if let ignore, t == ignore { continue }
-                        guard t >= 0 && t < Int64(c) else { badTarget = badTarget ?? t; continue }
-                        let p = pp[s * inner + j]
-                        guard p >= 0 && p < Int64(c) else { badPred = badPred ?? p; continue }
-                        targetCount[Int(t)] += 1
-                        predCount[Int(p)] += 1
-                        if p == t { tp[Int(t)] += 1 }
-                        total += 1
-                    }
-                    if cfg.multidimAverage == .samplewise { flush(s) }
-                }
-                if cfg.multidimAverage == .global { flush(0) }
+
+        func run<R: MulticlassPredictionReader>(_ reader: R, _ t: UnsafePointer<Int64>) -> (BatchStatistics, InvalidValues) {
+            countMulticlass(reader, target: t, samples: n, inner: inner, elementsPerSample: (scores ? c : 1) * inner, cfg)
+        }
+        func runScores<T: FloatElement>(_: T.Type, _ t: UnsafePointer<Int64>) -> (BatchStatistics, InvalidValues) {
+            preds.withUnsafeBuffer(as: T.self) { sp in
+                let base = sp.baseAddress!
+                if cfg.topK > 1 { return run(TopKReader(scores: base, classes: c, inner: inner, k: cfg.topK), t) }
+                if inner == 1 { return run(ArgmaxRowReader(scores: base, classes: c), t) }
+                return run(ArgmaxReader(scores: base, classes: c, inner: inner), t)
             }
         }
-        if let badTarget {
+        let result: (BatchStatistics, InvalidValues)
+        if scores {
+            result = tgt.withUnsafeBuffer(as: Int64.self) { tp in
+                preds.dtype == .float32 ? runScores(Float.self, tp.baseAddress!) : runScores(Double.self, tp.baseAddress!)
+            }
+        } else {
+            let p = try labels(preds, metric: metric, "preds")
+            result = tgt.withUnsafeBuffer(as: Int64.self) { tp in
+                p.withUnsafeBuffer(as: Int64.self) { pp in run(LabelReader(labels: pp.baseAddress!), tp.baseAddress!) }
+            }
+        }
+        if let bad = result.1.target {
             let ign = cfg.ignoreIndex.map { " or ignore_index=\($0)" } ?? ""
-            throw MetricError.invalidInput(metric: metric, argument: "target", expected: "class labels in [0, \(c))\(ign), found \(badTarget)")
+            throw MetricError.invalidInput(metric: metric, argument: "target", expected: "class labels in [0, \(c))\(ign), found \(bad)")
         }
-        if let badPred {
-            throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "class labels in [0, \(c)), found \(badPred)")
+        if let bad = result.1.prediction {
+            throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "class labels in [0, \(c)), found \(bad)")
         }
-        return out
+        return result.0
     }
 
-    /// The label each position counts as: the argmax of the scores, or with
-    /// `top_k > 1` the target when it is among the k highest scores and the
-    /// argmax otherwise (TorchMetrics' top-k rule). NaN counts as the highest score.
-    static func effectiveLabels(scores: Tensor, target: Tensor, topK: Int, n: Int, c: Int, inner: Int) throws -> Tensor {
-        let s = scores.cast(.float64)
-        var out = Tensor.zeros([n * inner], dtype: .int64)
-        s.withUnsafeBuffer(as: Double.self) { sp in
-            target.withUnsafeBuffer(as: Int64.self) { tp in
-                out.withUnsafeMutableBuffer(as: Int64.self) { op in
-                    for i in 0..<n {
-                        for j in 0..<inner {
-                            let base = i * c * inner + j
-                            var best = 0
-                            var bestV = sp[base]
-                            if !bestV.isNaN {
-                                for k in 1..<c {
-                                    let v = sp[base + k * inner]
-                                    if v.isNaN { best = k; break }
-                                    if v > bestV { bestV = v; best = k }
-                                }
-                            }
-                            var label = Int64(best)
-                            if topK > 1 {
-                                let t = Int(tp[i * inner + j])
-                                if t >= 0 && t < c {
-                                    let tv = sp[base + t * inner]
-                                    var higher = 0
-                                    for k in 0..<c where k != t {
-                                        let v = sp[base + k * inner]
-                                        if v > tv || (v == tv && k < t) || v.isNaN { higher += 1 }
-                                    }
-                                    if higher < topK { label = Int64(t) }
-                                }
-                            }
-                            op[i * inner + j] = label
-                        }
-                    }
+    /// Runs the multiclass pass with the tally the statistics need and
+    /// combines the chunks.
+    static func countMulticlass<R: MulticlassPredictionReader>(
+        _ reader: R, target: UnsafePointer<Int64>, samples n: Int, inner: Int, elementsPerSample: Int, _ cfg: StatScoresConfig
+    ) -> (BatchStatistics, InvalidValues) {
+        let c = cfg.numClasses
+        let ignore = cfg.ignoreIndex.map(Int64.init)
+        let perSample = cfg.multidimAverage == .samplewise
+        switch cfg.statistics {
+        case .statScores where !perSample && c * c <= 4096:
+            // One increment per position instead of four: count the confusion
+            // matrix and read the per-class totals off its rows and columns.
+            let (matrix, invalid) = countMulticlass(reader, target: target, samples: n, inner: inner, elementsPerSample: elementsPerSample,
+                                                    cfg.with(statistics: .confusionMatrix))
+            guard case .confusion(let m) = matrix else { return (matrix, invalid) }
+            let total = m.reduce(0, &+)
+            var cells = [Int64](repeating: 0, count: c * 4)
+            for t in 0..<c {
+                for p in 0..<c {
+                    cells[4 * p + 1] &+= m[t * c + p]
+                    cells[4 * t + 2] &+= m[t * c + p]
+                }
+                cells[4 * t] = m[t * c + t]
+                cells[4 * t + 3] = total
+            }
+            return (.counts(rows: 1, cols: c, values: cells), invalid)
+        case .statScores:
+            let width = ClassCountTally.rowWidth(c)
+            let shared = perSample ? CountBuffer(count: n * width) : nil
+            let (tallies, invalid) = ClassificationKernels.scanMulticlass(
+                reader, target: target, samples: n, inner: inner, classes: c, ignore: ignore, elementsPerSample: elementsPerSample,
+                bySample: perSample
+            ) { ClassCountTally(buffer: shared ?? CountBuffer(count: width), classes: c, perSample: perSample) }
+            let buffer: CountBuffer
+            if let shared { buffer = shared } else {
+                buffer = CountBuffer(count: width)
+                for t in tallies { buffer.add(t.buffer) }
+            }
+            let rows = perSample ? n : 1
+            var cells = [Int64](repeating: 0, count: rows * c * 4)
+            for r in 0..<rows {
+                let row = buffer.base + r * width
+                for k in 0..<c {
+                    let o = (r * c + k) * 4
+                    cells[o] = row[k]
+                    cells[o + 1] = row[c + k]
+                    cells[o + 2] = row[2 * c + k]
+                    cells[o + 3] = row[3 * c]
                 }
             }
+            return (.counts(rows: rows, cols: c, values: cells), invalid)
+        case .confusionMatrix:
+            let (tallies, invalid) = ClassificationKernels.scanMulticlass(
+                reader, target: target, samples: n, inner: inner, classes: c, ignore: ignore, elementsPerSample: elementsPerSample,
+                bySample: false, tallyCells: c * c
+            ) { ConfusionTally(buffer: CountBuffer(count: c * c), classes: c) }
+            let total = CountBuffer(count: c * c)
+            for t in tallies { total.add(t.buffer) }
+            return (.confusion(total.values), invalid)
+        case .exactMatch:
+            let shared = perSample ? CountBuffer(count: n) : nil
+            let (tallies, invalid) = ClassificationKernels.scanMulticlass(
+                reader, target: target, samples: n, inner: inner, classes: c, ignore: ignore, elementsPerSample: elementsPerSample,
+                bySample: true
+            ) { ExactMatchTally(buffer: shared) }
+            if let shared { return (.exactMatch(correct: shared.values, total: [Int64](repeating: 1, count: n)), invalid) }
+            return (.exactMatch(correct: [tallies.reduce(0) { $0 &+ $1.correct }], total: [Int64(n)]), invalid)
         }
-        return out
     }
 }

@@ -2,36 +2,6 @@ import Foundation
 import VernierCore
 import VernierTensor
 
-/// The options of the mean error metrics (`num_outputs`).
-enum RegressionOptions {
-    static let numOutputs = OptionSpec("num_outputs", .int(min: 1), default: .int(1), help: "number of outputs (columns) scored separately")
-
-    /// Checks `preds`/`target` of a `num_outputs` regression metric: equal
-    /// shapes, float preds, non-empty, and `(N, num_outputs)` when
-    /// `num_outputs > 1` (TorchMetrics silently broadcasts a 1-D input there).
-    static func validate(_ preds: Tensor, _ target: Tensor, numOutputs: Int, metric: String) throws {
-        try Check.sameShape(preds, target, metric: metric)
-        try Check.nonEmpty(preds, metric: metric, "preds")
-        if numOutputs > 1 {
-            guard preds.rank == 2, preds.shape[1] == numOutputs else {
-                throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "shape (N, \(numOutputs)) for num_outputs=\(numOutputs), got \(preds.shape)")
-            }
-        }
-    }
-
-    /// The state shape for `num_outputs` (`[]` for one output).
-    static func shape(_ numOutputs: Int) -> [Int] { numOutputs == 1 ? [] : [numOutputs] }
-
-    /// Sums of `term` per output for one batch, and the rows counted.
-    static func sums(_ term: PairwiseTerm, _ preds: Tensor, _ target: Tensor, numOutputs: Int) throws -> (Tensor, Int64) {
-        let p = numOutputs == 1 ? preds.flattened() : preds
-        let t = numOutputs == 1 ? target.flattened() : target
-        let s = try Tensor.sumOverRows(term, p, t)
-        let rows = numOutputs == 1 ? Int64(p.count) : Int64(p.shape[0])
-        return (Tensor(s, shape: shape(numOutputs)), rows)
-    }
-}
-
 /// Mean squared error, `MSE = Σ (preds - target)² / N`; with
 /// `squared=false` the root, `RMSE = √MSE`.
 ///

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Vernier
+
+struct Plugins: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Lua metric plugins: list what a folder defines, or check that every file loads.",
+        subcommands: [List.self, Check.self]
+    )
+
+    /// Loads `dirs` (default: Plugins/ of this checkout) next to the built-ins.
+    static func load(_ dirs: [String]) throws -> (PluginHost, PluginReport) {
+        var folders = dirs
+        if folders.isEmpty {
+            guard let reference = ReferenceScripts.locate() else { throw CLIError("no folder given and Plugins/ not found") }
+            folders = [reference.deletingLastPathComponent().path]
+        }
+        for d in folders where !FileManager.default.fileExists(atPath: d) { throw CLIError("no such folder: \(d)") }
+        // Plugins that mirror built-ins (Plugins/reference) load into a registry of their own.
+        let registry = MetricRegistry()
+        let host = PluginHost(directories: folders.map { URL(fileURLWithPath: $0) }, registry: registry)
+        return (host, host.load())
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the metrics the plugin folders define.")
+        @Argument(help: "Plugin folders (default: Plugins/).") var folders: [String] = []
+
+        func run() throws {
+            let (host, report) = try Plugins.load(folders)
+            print(Output.table(["metric", "file"], host.plugins.map { [$0.name, $0.file] }))
+            print("\n\(host.plugins.count) plugins" + (report.failures.isEmpty ? "" : ", \(report.failures.count) failed to load (see `vernier plugins check`)"))
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Load every plugin file; list failures with file and line; exit 1 if any.")
+        @Argument(help: "Plugin folders (default: Plugins/).") var folders: [String] = []
+
+        func run() throws {
+            let (host, report) = try Plugins.load(folders)
+            for f in report.failures { print("FAIL \(f)") }
+            print("\(host.plugins.count) loaded, \(report.failures.count) failed")
+            if !report.failures.isEmpty { throw ExitCode(1) }
+        }
+    }
+}
+
+struct Crosscheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run each built-in metric and its Lua reference script on the same generated inputs and report disagreements.",
+        discussion: """
+        Inputs are generated from the fixture cases of each metric (same options, shapes and dtypes, fresh
+        values): random, ties, absent classes, one class only, a single sample, and NaN where the fixtures
+        have NaN; fed in batches to one instance and split over two merged instances. Ends with
+        `N passed, M failed` and exits 1 when M > 0.
+        """
+    )
+
+    @Option(name: .customLong("metric"), help: "Only this metric (repeatable).") var only: [String] = []
+    @Option(help: "Seeds per template and variant.") var seeds: Int = 1
+    @Option(help: "The fixture folder whose cases are the templates.") var fixtures: String = "../shared/fixtures"
+    @Option(help: "Output format: table or json.") var format: String = "table"
+    @OptionGroup var sources: MetricSourceOptions
+
+    func run() throws {
+        let native = try sources.registry()
+        let reference = try sources.referenceRegistry()
+        var templates: [FixtureCase] = []
+        for f in try Fixtures.files(at: fixtures) { templates += try Fixtures.load(f) }
+        templates = templates.filter { native.contains($0.metric) && reference.contains($0.metric) && (only.isEmpty || only.contains($0.metric)) }
+        let missing = native.names.filter { !reference.contains($0) && (only.isEmpty || only.contains($0)) }
+        let outcomes = CrossCheck.run(templates: templates, seeds: seeds, native: native, reference: reference)
+        let failed = outcomes.filter { !$0.passed }
+        if format == "json" {
+            print(try Output.json(["outcomes": outcomes.map { ["metric": $0.metric, "template": $0.template, "variant": $0.variant, "passed": $0.passed, "detail": $0.detail] },
+                                   "without_reference": missing]))
+        } else {
+            var perMetric: [String: (Int, Int)] = [:]
+            for o in outcomes { let c = perMetric[o.metric] ?? (0, 0); perMetric[o.metric] = o.passed ? (c.0 + 1, c.1) : (c.0, c.1 + 1) }
+            print(Output.table(["metric", "runs", "agree", "disagree"], perMetric.keys.sorted().map { k in
+                let (p, f) = perMetric[k]!
+                return [k, String(p + f), String(p), String(f)]
+            }))
+            for o in failed.prefix(50) { print("DISAGREE \(o.template) [\(o.variant)]: \(o.detail)") }
+            if !missing.isEmpty { print("\nno reference script yet (not cross-checked): \(missing.joined(separator: ", "))") }
+        }
+        print("\(outcomes.count - failed.count) passed, \(failed.count) failed")
+        if !failed.isEmpty { throw ExitCode(1) }
+    }
+}

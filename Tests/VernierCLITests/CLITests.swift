@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+import Vernier
+import VernierTestSupport
+
+/// Runs the real `vernier` executable that SwiftPM built next to the tests.
+struct CLI {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    static func executable() throws -> URL {
+        var dir = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).deletingLastPathComponent()
+        while dir.path.contains(".xctest") { dir = dir.deletingLastPathComponent() }
+        let url = dir.appendingPathComponent("vernier")
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        return url
+    }
+
+    static func run(_ args: [String]) throws -> CLI {
+        let p = Process()
+        p.executableURL = try executable()
+        p.arguments = args
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vernier-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        p.standardOutput = try FileHandle(forWritingTo: out)
+        p.standardError = try FileHandle(forWritingTo: err)
+        try p.run()
+        p.waitUntilExit()
+        return CLI(status: p.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
+    }
+
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:] }
+}
+
+@Suite("vernier command line")
+struct CLITests {
+    let dir: URL
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("vernier-clitest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Tensor([0.9, 0.2, 0.7, 0.4, 0.6, 0.1] as [Float]).npyData().write(to: dir.appendingPathComponent("p.npy"))
+        try Tensor([1, 0, 0, 0, 1, 1] as [Int64]).npyData().write(to: dir.appendingPathComponent("t.npy"))
+        try "preds,target\n0.9,1\n0.2,0\n0.7,0\n0.4,0\n0.6,1\n0.1,1\n".write(to: dir.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
+    }
+
+    func path(_ f: String) -> String { dir.appendingPathComponent(f).path }
+
+    @Test func evalJSONHasResultsTimingAndSamples() throws {
+        // preds > 0.5 gives 1,0,1,0,1,0 against 1,0,0,0,1,1: 4 of 6 correct.
+        let r = try CLI.run(["eval", "--metric", "binary_accuracy", "--metric", "mean_squared_error",
+                             "--preds", path("p.npy"), "--target", path("t.npy"), "--batch-size", "4", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let results = r.json["results"] as? [String: Any]
+        #expect(abs((results?["binary_accuracy"] as? Double ?? -1) - 4.0 / 6) < 1e-6)
+        // squared errors: .01 .04 .49 .16 .16 .81 -> 1.67 / 6
+        #expect(abs((results?["mean_squared_error"] as? Double ?? -1) - 1.67 / 6) < 1e-6)
+        #expect(r.json["samples"] as? Int == 6)
+        let timing = r.json["timing"] as? [String: Any]
+        #expect(timing?["load_s"] != nil && timing?["update_s"] != nil && timing?["compute_s"] != nil)
+    }
+
+    @Test func csvColumnsAndSpecOptions() throws {
+        // threshold 0.3: 1,0,1,1,1,0 against 1,0,0,0,1,1: 3 of 6 correct.
+        let r = try CLI.run(["eval", "--metric", "binary_accuracy:threshold=0.3", "--preds", path("d.csv") + ":preds",
+                             "--target", path("d.csv") + ":target", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(abs(((r.json["results"] as? [String: Any])?["binary_accuracy:threshold=0.3"] as? Double ?? -1) - 0.5) < 1e-6)
+    }
+
+    @Test func badInputsGiveClearErrors() throws {
+        let unknown = try CLI.run(["eval", "--metric", "binary_acuracy", "--preds", path("p.npy"), "--target", path("t.npy")])
+        #expect(unknown.status != 0 && unknown.stderr.contains("unknown metric 'binary_acuracy'"))
+        let option = try CLI.run(["eval", "--metric", "binary_accuracy:treshold=0.3", "--preds", path("p.npy"), "--target", path("t.npy")])
+        #expect(option.status != 0 && option.stderr.contains("treshold") && option.stderr.contains("threshold"))
+        let missing = try CLI.run(["eval", "--metric", "binary_accuracy", "--preds", path("nope.npy"), "--target", path("t.npy")])
+        #expect(missing.status != 0 && missing.stderr.contains("nope.npy"))
+    }
+
+    @Test func computeGroupsAndBootstrap() throws {
+        let r = try CLI.run(["eval", "--metric", "binary_accuracy", "--metric", "binary_accuracy:threshold=0.5,zero_division=1",
+                             "--preds", path("p.npy"), "--target", path("t.npy"), "--bootstrap", "30", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect((r.json["compute_groups"] as? [[String]])?.first?.count == 2)
+        let boot = (r.json["bootstrap"] as? [String: Any])?["binary_accuracy"] as? [String: Any]
+        let q = boot?["quantile"] as? [Double] ?? []
+        #expect(q.count == 2 && q[0] <= q[1] && q[0] >= 0 && q[1] <= 1)
+    }
+
+    @Test func verifyEndsWithTheCountLine() throws {
+        let r = try CLI.run(["verify", SharedPaths.fixtures.appendingPathComponent("aggregation.json").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let last = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.hasPrefix("65 passed, 0 failed"), "\(last)")
+    }
+
+    @Test func verifyFailsOnAWrongCase() throws {
+        let bad = """
+        {"source": "test", "cases": [{"id": "sum/wrong", "metric": "sum", "args": {},
+          "batches": [{"value": {"dtype": "float32", "shape": [2], "data": [1, 2]}}],
+          "expected": {"dtype": "float32", "shape": [], "data": [4]}, "atol": 1e-6, "rtol": 1e-5}]}
+        """
+        try bad.write(to: dir.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["verify", path("bad.json")])
+        #expect(r.status == 1)
+        #expect(r.stdout.hasSuffix("0 passed, 1 failed\n"))
+    }
+
+    @Test func metricsAndDemo() throws {
+        let m = try CLI.run(["metrics", "--format", "json"])
+        let names = ((try JSONSerialization.jsonObject(with: Data(m.stdout.utf8))) as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(names.contains("multiclass_accuracy") && names.contains("mean_squared_error"))
+        let d = try CLI.run(["demo", "--samples", "2000"])
+        #expect(d.status == 0, "\(d.stderr)")
+        #expect(d.stdout.contains("multiclass_accuracy:num_classes=5,average=macro") && d.stdout.contains("metrics evaluated"))
+    }
+}
