@@ -14,7 +14,7 @@ static const char vl_tensor_mt_key = 0;
 static const char vl_base_key = 0;
 static const char vl_base_real_key = 0;
 static const char vl_frozen_key = 0;
-static const char vl_slots[4] = {0, 0, 0, 0};
+static const char vl_slots[8] = {0, 0, 0, 0, 0, 0, 0, 0};
 
 // MARK: Allocator, panic, warnings
 
@@ -696,17 +696,18 @@ int vl_seal_environment(lua_State *L, int fn_index) {
 
 // MARK: Tensors
 
+static void vl_release_slot(lua_State *L, vl_tensor *u) {
+    if (u == NULL || u->box == NULL) return;
+    vl_context *c = vl_context_of(L);
+    void *box = u->box;
+    u->box = NULL;
+    c->tensor_bytes -= u->counted_bytes;
+    u->counted_bytes = 0;
+    c->release_tensor(box);
+}
+
 static int vl_tensor_gc(lua_State *L) {
-    if (lua_type(L, 1) != LUA_TUSERDATA) return 0;
-    vl_tensor *u = (vl_tensor *)lua_touserdata(L, 1);
-    if (u != NULL && u->box != NULL) {
-        vl_context *c = vl_context_of(L);
-        void *box = u->box;
-        u->box = NULL;
-        c->tensor_bytes -= u->counted_bytes;
-        u->counted_bytes = 0;
-        c->release_tensor(box);
-    }
+    if (lua_type(L, 1) == LUA_TUSERDATA) vl_release_slot(L, (vl_tensor *)lua_touserdata(L, 1));
     return 0;
 }
 
@@ -742,7 +743,8 @@ void vl_push_tensor(lua_State *L, void *box, int64_t counted_bytes) {
     lua_setmetatable(L, -2);
 }
 
-void *vl_to_tensor(lua_State *L, int idx) {
+// The tensor slot at `idx`, or NULL when the value is not a tensor userdata.
+static vl_tensor *vl_tensor_slot(lua_State *L, int idx) {
     idx = lua_absindex(L, idx);
     if (lua_type(L, idx) != LUA_TUSERDATA) return NULL;
     if (!lua_checkstack(L, 2)) return NULL;
@@ -750,9 +752,20 @@ void *vl_to_tensor(lua_State *L, int idx) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &vl_tensor_mt_key);
     int same = lua_rawequal(L, -1, -2);
     lua_pop(L, 2);
-    if (!same) return NULL;
-    return ((vl_tensor *)lua_touserdata(L, idx))->box;
+    return same ? (vl_tensor *)lua_touserdata(L, idx) : NULL;
 }
+
+void *vl_to_tensor(lua_State *L, int idx) {
+    vl_tensor *u = vl_tensor_slot(L, idx);
+    return u ? u->box : NULL;
+}
+
+int vl_is_released_tensor(lua_State *L, int idx) {
+    vl_tensor *u = vl_tensor_slot(L, idx);
+    return u != NULL && u->box == NULL;
+}
+
+void vl_release_tensor(lua_State *L, int idx) { vl_release_slot(L, vl_tensor_slot(L, idx)); }
 
 // MARK: Registry slots, GC
 

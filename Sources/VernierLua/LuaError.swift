@@ -16,6 +16,7 @@ public enum LuaError: Error, CustomStringConvertible, Sendable {
     /// The Lua state could not be created or set up (out of memory).
     case setup(file: String, message: String)
 
+    /// One line (plus the traceback for runtime errors), starting with the file.
     public var description: String {
         switch self {
         case let .load(file, message): return "\(file): cannot load: \(message)"

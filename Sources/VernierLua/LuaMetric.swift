@@ -23,13 +23,19 @@ import VernierTensor
 public final class LuaMetric: Metric {
     /// The script this instance runs.
     public let script: LuaScript
+    /// The name given to `metric.define`.
     public let name: String
+    /// The resolved options (what the script sees as `opt`).
     public let options: MetricOptions
+    /// The script's `inputs`.
     public let inputNames: [String]
-    /// Update arguments that may be absent.
+    /// The script's `optional_inputs` (nil in Lua when absent).
     public let optionalInputNames: [String]
+    /// States (declared by the script's `states`), update count, cached value.
     public var storage: MetricStorage
+    /// The script's `full_state_update` (default false).
     public let fullStateUpdate: Bool
+    /// The script's `higher_is_better`.
     public let higherIsBetter: Bool?
     let sandbox: LuaSandbox
 
@@ -120,6 +126,8 @@ public final class LuaMetric: Metric {
         return specs
     }
 
+    /// Runs the script's `update` on the states and inputs, then validates
+    /// and writes back the states (nothing changes when anything fails).
     public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
         let values: [StateValue] = try sandbox.protected { s in
             try s.reserve(Int32(inputNames.count + optionalInputNames.count) + 8)
@@ -151,6 +159,7 @@ public final class LuaMetric: Metric {
         state = next
     }
 
+    /// Runs the script's `compute` and converts its result (see Docs/Lua-API.md).
     public func computeValue(from state: MetricState) throws -> MetricValue {
         try sandbox.protected { s in
             try s.reserve(8)

@@ -5,10 +5,17 @@ import VernierTensor
 /// A line a script sent with `print` or `warn`.
 public struct LuaLogRecord: Sendable {
     /// Whether the script called `print` or `warn`.
-    public enum Level: String, Sendable { case print, warn }
+    public enum Level: String, Sendable {
+        /// `print(...)`
+        case print
+        /// `warn(...)`, and Lua's own warnings
+        case warn
+    }
     /// The script's display name (`file.lua`).
     public let file: String
+    /// `print` or `warn`.
     public let level: Level
+    /// The arguments converted with `tostring` and joined by tabs.
     public let message: String
 }
 
@@ -60,6 +67,10 @@ enum LuaSlot: Int32 {
     case options = 2
     /// Custom reducers, indexed by state position (1-based).
     case reducers = 3
+    /// Host tensors (inputs, states) lent to Lua during the current protected
+    /// scope; released when it ends, so a script cannot keep host memory alive
+    /// across calls.
+    case borrowed = 4
 }
 
 /// One sandboxed Lua state: the C context, the host functions registered in
@@ -166,6 +177,7 @@ final class LuaSandbox: @unchecked Sendable {
             let status = withoutActuallyEscaping(body) { body -> Int32 in
                 let fn = HostFunction { [unowned self] L in
                     outcome = Result { try body(LuaStack(L, self)) }
+                    releaseBorrowed()
                     return 0
                 }
                 return withExtendedLifetime(fn) {
@@ -209,6 +221,25 @@ final class LuaSandbox: @unchecked Sendable {
             throw LuaError.limitExceeded(file: file, call: call, limit: .tensorBytes, detail: message)
         }
         throw LuaError.runtime(file: file, call: call, message: message, traceback: traceback)
+    }
+
+    /// Releases every host tensor lent during the scope and empties the list
+    /// (raw reads, and nil writes to existing keys, which do not allocate).
+    private func releaseBorrowed() {
+        guard lua_checkstack(L, 3) != 0 else { return }
+        vl_get_slot(L, LuaSlot.borrowed.rawValue)
+        guard lua_type(L, -1) == LUA_TTABLE else { return vl_pop(L, 1) }
+        let n = lua_rawlen(L, -1)
+        if n > 0 {
+            for i in 1...n {
+                lua_rawgeti(L, -1, lua_Integer(i))
+                vl_release_tensor(L, -1)
+                vl_pop(L, 1)
+                lua_pushnil(L)
+                lua_rawseti(L, -2, lua_Integer(i))
+            }
+        }
+        vl_pop(L, 1)
     }
 
     /// Pops the error value at the top; its text when it is a string.

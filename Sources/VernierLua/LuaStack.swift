@@ -26,6 +26,9 @@ struct LuaStack {
     func isNoneOrNil(_ i: Int32) -> Bool { lua_type(L, i) <= LUA_TNIL }
     func typeName(at i: Int32) -> String {
         if vl_to_tensor(L, i) != nil { return "tensor" }
+        if vl_is_released_tensor(L, i) != 0 {
+            return "released tensor (an input or state tensor is valid only during the call that received it)"
+        }
         return String(cString: lua_typename(L, lua_type(L, i)))
     }
     func pop(_ n: Int32 = 1) { vl_pop(L, n) }
@@ -127,12 +130,25 @@ struct LuaStack {
 
     /// Pushes a tensor userdata. `counted` tensors (made by the tensor
     /// library) count against the tensor budget; a collection runs before
-    /// refusing one that does not fit.
+    /// refusing one that does not fit. Other tensors are the host's (inputs,
+    /// states): they are lent for the current protected scope only.
     func pushTensor(_ t: Tensor, counted: Bool) throws {
         let bytes = counted ? Int64(t.byteCount) : 0
         if counted { try ensureTensorBudget(bytes) }
-        try reserve(2)
+        try reserve(4)
         vl_push_tensor(L, Unmanaged.passRetained(TensorBox(t)).toOpaque(), bytes)
+        if !counted {
+            vl_get_slot(L, LuaSlot.borrowed.rawValue)
+            if lua_type(L, -1) != LUA_TTABLE {
+                pop()
+                newTable()
+                pushValue(-1)
+                vl_set_slot(L, LuaSlot.borrowed.rawValue)
+            }
+            pushValue(-2)
+            lua_rawseti(L, -2, lua_Integer(lua_rawlen(L, -2) + 1))
+            pop()
+        }
     }
 
     /// Throws (and marks the sandbox) when `bytes` more counted tensor bytes

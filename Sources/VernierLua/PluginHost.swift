@@ -4,15 +4,21 @@ import VernierCore
 
 /// A Lua metric registered by a ``PluginHost``: its registry name and file.
 public struct LoadedPlugin: Sendable, Equatable, CustomStringConvertible {
+    /// The registry name.
     public let name: String
+    /// The script's path.
     public let file: String
+    /// `name (file)`.
     public var description: String { "\(name) (\(file))" }
 }
 
 /// A file that could not be (re)loaded, and why.
 public struct PluginFailure: Sendable, Equatable, CustomStringConvertible {
+    /// The script's path (or the directory that could not be read).
     public let file: String
+    /// The error, with `file:line` when Lua reported one.
     public let message: String
+    /// `file: message`.
     public var description: String { "\(file): \(message)" }
 }
 
@@ -39,6 +45,7 @@ public struct PluginReport: Sendable, CustomStringConvertible {
     /// Whether anything was added, updated or removed.
     public var hasChanges: Bool { !added.isEmpty || !updated.isEmpty || !removed.isEmpty }
 
+    /// One line per change and failure, then a count.
     public var description: String {
         var lines: [String] = []
         for p in added { lines.append("added \(p)") }

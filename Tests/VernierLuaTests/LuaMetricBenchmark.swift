@@ -45,6 +45,15 @@ func luaMSEUpdateVersusNative() throws {
             native = acc / Double(n)
         }
     }
+    // Fixed cost of one update (protected call, marshalling, read-back) on a 4-element batch.
+    let small = try script.makeMetric()
+    let sp = Tensor([1, 2, 3, 4] as [Float]), st = Tensor([1, 2, 3, 5] as [Float])
+    let smallRounds = 20_000
+    let start = DispatchTime.now().uptimeNanoseconds
+    for _ in 0..<smallRounds { try small.update(preds: sp, target: st) }
+    let perSmall = Double(DispatchTime.now().uptimeNanoseconds - start) / Double(smallRounds)
+    print("Lua MSE update, 4 elements: \(String(format: "%.1f", perSmall / 1e3)) us per update")
+    #expect(try small.compute().doubleValue == 0.25)
     let value = try #require(try metric.compute().doubleValue)
     print("Lua MSE update, 1M float32: \(String(format: "%.3f", lua * 1e3)) ms; native loop: \(String(format: "%.3f", nativeTime * 1e3)) ms; ratio \(String(format: "%.2f", lua / nativeTime))")
     #expect(abs(value - native) < 1e-4 * native)

@@ -146,9 +146,36 @@ func expectRuntime(_ error: Error?, containing fragment: String, sourceLocation:
         expectLimit(try attackError("coroutine.wrap(function() while true do end end)()"), .time)
         expectLimit(try attackError("local co = coroutine.create(function() while true do end end); while true do coroutine.resume(co) end"), .time)
         expectLimit(try attackError("for i = 1, math.maxinteger do local _ = tostring(i) end"), .time)
+        expectLimit(try attackError("local x <close> = setmetatable({}, {__close = function() while true do end end}); error('boom')"), .time)
+        expectLimit(try attackError("do local x <close> = setmetatable({}, {__close = function() while true do end end}) end"), .time)
+        expectLimit(try attackError("while true do local ok = pcall(function() local x <close> = setmetatable({}, {__close = function() while true do end end}); error('e') end) end"), .time)
         #expect(Date().timeIntervalSince(started) < 5)
         // and the instruction budget when the deadline is generous
         expectLimit(try attackError("while true do end", limits: LuaLimits(heapBytes: 4 << 20, tensorBytes: 8 << 20, instructionsPerCall: 100_000, secondsPerCall: 10)), .instructions)
+    }
+
+    @Test func hostTensorsCannotBeKeptAcrossCalls() throws {
+        let script = try LuaScript.load(source: """
+            local kept = {}
+            return metric.define { name = "hoarder", inputs = { "x" },
+              states = { { "v", tensor.zeros({}), "sum" } },
+              update = function(s, opt, x)
+                for _, old in ipairs(kept) do s.v = s.v + old:sum() end
+                kept[#kept + 1] = x
+                kept[#kept + 1] = s.v
+                kept[#kept + 1] = x * 2
+              end,
+              compute = function(s, opt) return s.v end }
+            """, chunkName: "hoarder.lua", limits: attackLimits)
+        let m = try script.makeMetric()
+        try m.update(["x": Tensor([1] as [Float])])
+        #expect { try m.update(["x": Tensor([1] as [Float])]) } throws: { error in
+            guard case let LuaError.runtime(_, _, message, _) = error else { return false }
+            return message.contains("hoarder.lua:5: tensor.sum: argument #1: expected a tensor, got released tensor")
+        }
+        #expect(m.updateCount == 1)
+        // tensors the script made itself stay valid: only host tensors are released
+        #expect(try doubles(evaluate("local t = tensor.ones({2}); local u = t * 2; return u")) == [2, 2])
     }
 
     @Test func longCLoopsAreUnreachable() throws {

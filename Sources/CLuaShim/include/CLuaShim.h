@@ -138,8 +138,15 @@ void vl_push_tensor(lua_State *L, void *box, int64_t counted_bytes);
 /// (or was collected). Never raises.
 void *vl_to_tensor(lua_State *L, int idx);
 
+/// Whether the value at `idx` is a tensor userdata whose Swift box was
+/// released (collected, or a host tensor after its call). Never raises.
+int vl_is_released_tensor(lua_State *L, int idx);
+/// Releases the Swift box of the tensor at `idx` now (as its `__gc` would);
+/// later uses see a released tensor. Never raises.
+void vl_release_tensor(lua_State *L, int idx);
+
 /// Stores the value at the top under a private registry slot (popped).
-/// Slots: 0 the metric definition, 1 the option-spec metatable.
+/// Slots are numbered by the Swift side (`LuaSlot`), 0 to 7.
 void vl_set_slot(lua_State *L, int slot);
 /// Pushes the value of a private registry slot (nil when unset). Never raises.
 void vl_get_slot(lua_State *L, int slot);
