@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 
-.PHONY: deps demo test build release
+.PHONY: deps demo test test-asan build release
 
 deps:
 	@bash scripts/install-deps.sh
@@ -19,6 +19,15 @@ release: deps
 demo: release
 	$(SWIFT) run -c release --skip-build vernier demo
 
+# The whole suite (fixtures, checker, Lua security suite, MPI jobs, CLI), then
+# the Lua sandbox suite again under AddressSanitizer. The sanitizer run uses
+# Swift Testing only (--disable-xctest): XCTest's empty harness phase trips
+# LeakSanitizer on a leak inside libXCTest itself.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	$(SWIFT) test --skip-build
+	$(MAKE) test-asan
+
+test-asan: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --disable-xctest --filter VernierLuaTests
