@@ -1,0 +1,160 @@
+-- Reference: area under the ROC curve per query, for retrieval. Per query,
+-- the first top_k documents by score (None: all) are scored as a binary
+-- classification: when any of their scores lies outside [0, 1] they are
+-- logits and go through a sigmoid (float32); the ROC points are taken at
+-- each distinct score (tied scores form one step) and the area is the
+-- trapezoid sum. With max_fpr < 1 the area stops at that false positive
+-- rate (the last segment interpolated) and is McClish-standardised:
+-- (1 + (A - m^2/2) / (m - m^2/2)) / 2. A query whose first top_k documents
+-- are all relevant or all non-relevant scores 0. A query without a relevant
+-- document is handled by empty_target_action; query scores (float32) are
+-- combined by aggregation. Grouping is whole-tensor (stable argsorts,
+-- unique counts, cumsum, bincount); no loop over documents or queries.
+
+local function same_shape(a, b)
+  local x, y = a:shape(), b:shape()
+  if #x ~= #y then return false end
+  for i = 1, #x do if x[i] ~= y[i] then return false end end
+  return true
+end
+
+local INTEGER = { int64 = true, int32 = true, uint8 = true }
+local FLOAT = { float32 = true, float64 = true }
+
+-- Checks one batch and appends its documents, flattened, without those
+-- whose target is ignore_index. Scores are kept in float32, as TorchMetrics
+-- converts them; targets must be 0/1.
+local function append_batch(s, opt, preds, target, indexes)
+  metric.check(same_shape(preds, target), "target", "the same shape as preds")
+  metric.check(same_shape(preds, indexes), "indexes", "the same shape as preds")
+  metric.check(preds:dim() >= 1, "preds", "at least one dimension (documents)")
+  metric.check(INTEGER[indexes:dtype()], "indexes", "an integer tensor of query ids")
+  metric.check(FLOAT[preds:dtype()], "preds", "a float32 or float64 tensor of scores")
+  local ids, scores, rel = indexes:flatten():long(), preds:flatten():float(), target:flatten():double()
+  if opt.ignore_index ~= nil then
+    local keep = rel:ne(opt.ignore_index)
+    ids, scores, rel = ids:masked_select(keep), scores:masked_select(keep), rel:masked_select(keep)
+  end
+  metric.check(ids:numel() > 0, "target", "at least one document whose target is not ignore_index")
+  metric.check(not scores:isnan():any(), "preds", "scores without NaN")
+  metric.check(rel:eq(0):logical_or(rel:eq(1)):all(), "target", "binary relevance (0/1 or bool)")
+  table.insert(s.indexes, ids)
+  table.insert(s.preds, scores)
+  table.insert(s.target, rel:float())
+end
+
+-- Every stored document grouped by query (ascending id) and ranked in it by
+-- score, best first; equal scores keep their arrival order (a stable
+-- descending sort by score, then a stable sort by query id).
+local function rank_queries(s)
+  local ids, scores, rel = tensor.cat(s.indexes), tensor.cat(s.preds), tensor.cat(s.target)
+  local by_score = scores:argsort(0, true)
+  local order = by_score:index_select(0, ids:index_select(0, by_score):argsort(0))
+  local _, query, size = ids:index_select(0, order):unique(true, true)
+  local first = size:cumsum(0) - size
+  return {
+    scores = scores:index_select(0, order),
+    rel = rel:index_select(0, order),
+    query = query,                 -- 0-based query number of each document
+    size = size,                   -- documents per query
+    first = first,                 -- position of each query's best document
+    count = size:numel(),
+    rank = tensor.arange(query:numel()) - first:index_select(0, query),  -- 0-based rank in its query
+  }
+end
+
+-- The sum of `values` over each query's documents (float64).
+local function per_query(r, values)
+  return r.query:bincount(values:double(), r.count)
+end
+
+-- Applies empty_target_action to the queries flagged `empty` and combines
+-- the float32 query scores with aggregation (median: the lower one, as
+-- torch.median); no query left gives 0.
+local function aggregate(opt, score, empty, lacking)
+  local action = opt.empty_target_action
+  metric.check(action ~= "error" or not empty:any(), "target",
+    "a " .. lacking .. " target in every query (empty_target_action='error')")
+  local v = score:float()
+  if action == "skip" then
+    v = v:masked_select(empty:logical_not())
+  else
+    v = tensor.where(empty, action == "pos" and 1.0 or 0.0, v)
+  end
+  local n = v:numel()
+  if n == 0 then return tensor.scalar(0.0, "float32") end
+  if opt.aggregation == "mean" then return v:mean() end
+  if opt.aggregation == "min" then return v:min() end
+  if opt.aggregation == "max" then return v:max() end
+  local sorted = v:sort()
+  return sorted:slice(0, (n - 1) // 2, (n - 1) // 2 + 1):reshape({})
+end
+
+return metric.define {
+  name = "retrieval_auroc",
+  summary = "area under the ROC curve per query (reference)",
+  higher_is_better = true,
+  inputs = { "preds", "target", "indexes" },
+  options = {
+    empty_target_action = metric.choice({ "neg", "pos", "skip", "error" }, "neg"),
+    ignore_index = metric.optional("int"),
+    aggregation = metric.choice({ "mean", "median", "min", "max" }, "mean"),
+    top_k = metric.optional("int"),
+    max_fpr = metric.optional("number"),
+  },
+
+  states = function(opt)
+    metric.check(opt.top_k == nil or opt.top_k >= 1, "top_k", "None or a positive integer")
+    metric.check(opt.max_fpr == nil or (opt.max_fpr > 0 and opt.max_fpr <= 1), "max_fpr", "None or a number in (0, 1]")
+    return { { "indexes", "cat" }, { "preds", "cat" }, { "target", "cat" } }
+  end,
+
+  update = function(s, opt, preds, target, indexes)
+    append_batch(s, opt, preds, target, indexes)
+  end,
+
+  compute = function(s, opt)
+    if #s.indexes == 0 then return tensor.scalar(0.0, "float32") end
+    local r = rank_queries(s)
+    local q, score, y, rank = r.query, r.scores, r.rel:double(), r.rank
+    if opt.top_k ~= nil then
+      local kept = rank:lt(opt.top_k)
+      q, score, y, rank = q:masked_select(kept), score:masked_select(kept), y:masked_select(kept), rank:masked_select(kept)
+    end
+    local positives, negatives = q:bincount(y, r.count), q:bincount(1 - y, r.count)
+    local outside = q:bincount(score:lt(0):logical_or(score:gt(1)):double(), r.count):gt(0)
+    score = tensor.where(outside:index_select(0, q), score:double():sigmoid():float(), score)
+    -- one ROC step per run of equal scores within a query
+    local n = score:numel()
+    local starts = rank:eq(0)
+    if n > 1 then
+      local changed = score:slice(0, 1):ne(score:slice(0, 0, n - 1))
+      starts = starts:logical_or(tensor.cat({ tensor.new({ true }), changed }))
+    end
+    local group = starts:long():cumsum(0) - 1
+    local gq = q:masked_select(starts)
+    local gpos, gneg = group:bincount(y), group:bincount(1 - y)
+    -- true/false positives up to the end of each step, counted within its query
+    local tp = gpos:cumsum(0) - (positives:cumsum(0) - positives):index_select(0, gq)
+    local fp = gneg:cumsum(0) - (negatives:cumsum(0) - negatives):index_select(0, gq)
+    local all_pos, all_neg = positives:clamp(1):index_select(0, gq), negatives:clamp(1):index_select(0, gq)
+    local tpr, fpr = tp / all_pos, fp / all_neg
+    local tpr0, fpr0 = (tp - gpos) / all_pos, (fp - gneg) / all_neg
+    local limit = opt.max_fpr
+    local area
+    if limit == nil or limit >= 1 then
+      area = (fpr - fpr0) * (tpr + tpr0) / 2
+    else
+      -- the step crossing max_fpr ends there, at the tpr on its straight line
+      local tpr_end = tensor.where(fpr:gt(limit), tpr0 + (tpr - tpr0) * (limit - fpr0) / (fpr - fpr0), tpr)
+      area = tensor.where(fpr0:lt(limit), (fpr:minimum(limit) - fpr0) * (tpr_end + tpr0) / 2, 0.0)
+    end
+    local auc = gq:bincount(area, r.count)
+    if limit ~= nil and limit < 1 then
+      local least = limit * limit / 2
+      auc = (1 + (auc - least) / (limit - least)) / 2
+    end
+    auc = tensor.where(positives:gt(0):logical_and(negatives:gt(0)), auc, 0.0)
+    return aggregate(opt, auc, per_query(r, r.rel):eq(0), "positive")
+  end,
+}
