@@ -83,7 +83,8 @@ public enum CrossCheck {
         return nil
     }
 
-    static func expectation(_ v: MetricValue) -> FixtureCase.Expected {
+    /// A computed value as an expectation for ``Fixtures/compare(_:_:atol:rtol:path:)``.
+    public static func expectation(_ v: MetricValue) -> FixtureCase.Expected {
         switch v {
         case .tensor(let t): return .tensor(t)
         case .list(let l): return .list(l.map(expectation))

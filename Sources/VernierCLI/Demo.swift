@@ -52,24 +52,65 @@ struct Demo: ParsableCommand {
         ]
     }
 
+    /// A metric written in Lua, embedded so the demo needs no files: the
+    /// root mean squared error sketched in DESIGN.md.
+    static let pluginSource = """
+    return metric.define {
+      name = "rmse_demo", summary = "root mean squared error, written in Lua", higher_is_better = false,
+      options = { squared = false },
+      states = function(opt) return {
+        { "sum_squared_error", tensor.zeros({}, "float64"), "sum" },
+        { "total", tensor.zeros({}, "int64"), "sum" },
+      } end,
+      update = function(s, opt, preds, target)
+        local diff = preds - target
+        s.sum_squared_error = s.sum_squared_error + (diff * diff):sum():double()
+        s.total = s.total + target:numel()
+      end,
+      compute = function(s, opt)
+        local mse = s.sum_squared_error / s.total:double()
+        if opt.squared then return mse end
+        return mse:sqrt()
+      end,
+    }
+    """
+
     func run() throws {
         let registry = MetricRegistry.builtins()
+        try registry.register(LuaScript.load(source: Self.pluginSource, chunkName: "rmse_demo.lua").descriptor)
+        // The Lua reference scripts, when this checkout has them: each value is cross-checked.
+        let reference = try? ReferenceScripts.registry().0
         let clock = ContinuousClock()
         var rows: [[String]] = []
+        var agree = 0, compared = 0
         let start = clock.now
         for task in Self.tasks(samples: samples, seed: seed) {
-            let metrics = try task.specs.map { try registry.make(spec: $0) }
+            let specs = task.title == "regression" ? task.specs + ["rmse_demo"] : task.specs
+            let metrics = try specs.map { try registry.make(spec: $0) }
+            let scripted = specs.map { spec in try? reference?.make(spec: spec) }
             var s = 0
             while s < samples {
                 let batch = try task.inputs.rows(s..<min(samples, s + batchSize))
                 for m in metrics { try m.update(batch) }
+                for m in scripted.compactMap({ $0 }) { try m.update(batch) }
                 s += batchSize
             }
-            for (spec, m) in zip(task.specs, metrics) { rows.append([task.title, spec, try m.compute().summary]) }
+            for (i, spec) in specs.enumerated() {
+                let value = try metrics[i].compute()
+                var check = spec == "rmse_demo" ? "(a Lua plugin)" : "-"
+                if let lua = scripted[i] {
+                    let v = try lua.compute()
+                    let same = Fixtures.compare(v, CrossCheck.expectation(value), atol: 1e-5, rtol: 1e-4) == nil
+                    compared += 1
+                    if same { agree += 1 }
+                    check = "\(v.summary) \(same ? "agrees" : "DIFFERS")"
+                }
+                rows.append([task.title, spec, value.summary, check])
+            }
         }
         let elapsed = (clock.now - start).seconds
         print("Vernier demo: \(samples) synthetic samples per task (seed \(seed)), batches of \(batchSize)\n")
-        print(Output.table(["task", "metric", "value"], rows))
-        print(String(format: "\n%d metrics evaluated in %.3f s", rows.count, elapsed))
+        print(Output.table(["task", "metric", "value", "Lua reference script"], rows))
+        print(String(format: "\n%d metrics evaluated in %.3f s; %d of %d cross-checked values agree with their Lua reference", rows.count, elapsed, agree, compared))
     }
 }

@@ -29,16 +29,7 @@ public struct MetricChecker {
     }
 
     func same(_ a: MetricValue, _ b: MetricValue, _ what: String) -> [String] {
-        Fixtures.compare(a, expectation(b), atol: atol, rtol: rtol).map { ["\(what): \($0)"] } ?? []
-    }
-
-    /// A computed value as an expectation for ``Fixtures/compare(_:_:atol:rtol:path:)``.
-    public func expectation(_ v: MetricValue) -> FixtureCase.Expected {
-        switch v {
-        case .tensor(let t): return .tensor(t)
-        case .list(let l): return .list(l.map(expectation))
-        case .dict(let d): return .dict(Dictionary(uniqueKeysWithValues: d.map { ($0.key, expectation($0.value)) }))
-        }
+        Fixtures.compare(a, CrossCheck.expectation(b), atol: atol, rtol: rtol).map { ["\(what): \($0)"] } ?? []
     }
 
     /// All batches joined along the first axis into one batch.
