@@ -30,6 +30,7 @@ struct Eval: ParsableCommand {
     var bootstrap: Int?
     @Option(help: "Seed of the bootstrap resampling.") var seed: UInt64 = 0
     @Option(help: "Output format: table or json.") var format: String = "table"
+    @Option(help: "Also write an HTML report with the values, curve plots and matrices.") var report: String?
     @Option(help: "none, or mpi: run under mpirun; each rank reads its contiguous share of the rows and rank 0 prints.")
     var distributed: DistributedMode = .none
     @Option(name: .customLong("sync-timeout"), help: "Seconds each distributed collective may take (default: VERNIER_SYNC_TIMEOUT or 300).")
@@ -122,6 +123,11 @@ struct Eval: ParsableCommand {
         let all = try collection.memberResults()
         let results = metrics.map { ($0, all[$0]!) }
         let intervals = metrics.compactMap { spec in all["\(spec) [bootstrap]"].map { (spec, $0) } }
+        if let report {
+            do { try Data(HTMLReport.render(results, samples: totalRows).utf8).write(to: URL(fileURLWithPath: report)) } catch {
+                throw CLIError("--report: cannot write \(report): \(error.localizedDescription)")
+            }
+        }
         let computeSeconds = (clock.now - computeStart).seconds
 
         if format == OutputFormat.json.rawValue {

@@ -94,6 +94,17 @@ struct CLITests {
         #expect(q.count == 2 && q[0] <= q[1] && q[0] >= 0 && q[1] <= 1)
     }
 
+    @Test func htmlReportHasCurvesAndMatrices() throws {
+        let report = path("report.html")
+        let r = try CLI.run(["eval", "--metric", "binary_roc", "--metric", "binary_confusion_matrix", "--metric", "binary_accuracy",
+                             "--preds", path("p.npy"), "--target", path("t.npy"), "--report", report])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.components(separatedBy: "<polyline").count - 1 == 1)      // one ROC curve
+        #expect(html.components(separatedBy: "<td style").count - 1 == 4)      // a 2x2 confusion matrix
+        #expect(html.contains("binary_accuracy"))
+    }
+
     @Test func verifyEndsWithTheCountLine() throws {
         let r = try CLI.run(["verify", SharedPaths.fixtures.appendingPathComponent("aggregation.json").path])
         #expect(r.status == 0, "\(r.stderr)")
