@@ -1,6 +1,8 @@
 -- Reference: the sum of every value seen. NaN handling (nan_strategy):
 -- "error" rejects, "warn"/"ignore" drop NaN, "disable" keeps it, a number
 -- replaces it.
+local strategies = { error = true, warn = true, ignore = true, disable = true }
+
 return metric.define {
   name = "sum",
   summary = "sum of all values (reference)",
@@ -8,6 +10,9 @@ return metric.define {
   options = { nan_strategy = metric.optional("any", "warn") },
 
   states = function(opt)
+    local ns = opt.nan_strategy
+    metric.check(strategies[ns] or type(ns) == "number", "nan_strategy",
+      "'error', 'warn', 'ignore', 'disable' or a number")
     return { { "value", tensor.zeros({}, "float64"), "sum" } }
   end,
 
