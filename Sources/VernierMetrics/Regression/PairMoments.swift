@@ -45,8 +45,8 @@ struct PairMoments: Equatable {
 
     /// Whether every `x` (or `y`) is the same value: the variance is exactly 0
     /// even where rounding leaves a tiny `m2`.
-    var isConstantX: Bool { minX == maxX }
-    var isConstantY: Bool { minY == maxY }
+    var isConstantX: Bool { minX == maxX && !m2X.isNaN }
+    var isConstantY: Bool { minY == maxY && !m2Y.isNaN }
 
     // MARK: Packed state
 
