@@ -262,7 +262,7 @@ end
 -- them; NaN scores left out; macro the mean, weighted the mean weighted by
 -- the kept columns' positives (0 when those sum to 0).
 local function reduce(scores, weights, average)
-  if average == "none" then return scores:float() end
+  if average == nil or average == "none" or average == "None" then return scores:float() end
   local keep = scores:isnan():logical_not()
   local s, w = scores:masked_select(keep), weights:masked_select(keep)
   if average == "weighted" then
