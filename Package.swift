@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "VernierMetricsTests", dependencies: ["VernierTestSupport"]),
         .testTarget(name: "VernierDistributedTests", dependencies: ["VernierCore", "VernierTensor"]),
         .testTarget(name: "VernierCLITests", dependencies: ["VernierTestSupport"]),
-        .testTarget(name: "VernierLuaTests", dependencies: ["VernierLua"]),
+        .testTarget(name: "VernierLuaTests", dependencies: ["VernierLua", "VernierMetrics"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -16,6 +16,13 @@ import VernierTensor
 /// fresh list: the items it appends are appended to the state (`compute`
 /// sees every item).
 ///
+/// A script with `uses` builds on registered metrics: they form a
+/// ``MetricCollection`` whose states follow the script's own (names
+/// `uses/g0/...`). `update` first feeds the members (each gets the inputs it
+/// declares), then runs the script's `update` if it has one; `compute` gets
+/// each member's value as `used.NAME`. The script's `s` table holds only its
+/// own states.
+///
 /// Errors: ``LuaError`` (naming the file and the call) for script errors and
 /// limits; ``MetricError/invalidInput(metric:argument:expected:)`` when the
 /// script rejects an input with `metric.check`;
@@ -33,8 +40,14 @@ public final class LuaMetric: Metric {
     public let optionalInputNames: [String]
     /// States (declared by the script's `states`), update count, cached value.
     public var storage: MetricStorage
-    /// The script's `full_state_update` (default false).
+    /// The script's `full_state_update` (default false), or true when a `uses` member needs it.
     public let fullStateUpdate: Bool
+    /// False when a `uses` member is not batch invariant.
+    public let isBatchInvariant: Bool
+    /// The `uses` members (nil without `uses`).
+    let used: UsedMetrics?
+    /// The number of the script's own states (the `uses` states follow).
+    let ownStateCount: Int
     /// The script's `higher_is_better`.
     public let higherIsBetter: Bool?
     let sandbox: LuaSandbox
@@ -52,8 +65,8 @@ public final class LuaMetric: Metric {
         self.options = options
         inputNames = def.inputs
         optionalInputNames = def.optionalInputs
-        fullStateUpdate = def.fullStateUpdate
         higherIsBetter = def.higherIsBetter
+        let composed = !def.uses.isEmpty
         let specs = try sandbox.protected { s in
             try MetricLibrary.pushOptions(options, s)
             vl_set_slot(s.L, LuaSlot.options.rawValue)
@@ -64,18 +77,24 @@ public final class LuaMetric: Metric {
                 vl_get_slot(s.L, LuaSlot.options.rawValue)
                 try sandbox.call("states", nargs: 1, nresults: 1)
             }
-            return try LuaMetric.readStateDeclarations(s, sandbox: sandbox, metric: def.name)
+            if composed, s.type(at: -1) == LUA_TNIL { return [StateSpec]() }
+            return try LuaMetric.readStateDeclarations(s, sandbox: sandbox, metric: def.name, allowEmpty: composed)
         }
-        storage = MetricStorage(specs)
+        ownStateCount = specs.count
+        used = composed ? try UsedMetrics(script: script, metric: def.name, offset: specs.count) : nil
+        fullStateUpdate = def.fullStateUpdate || (used?.fullStateUpdate ?? false)
+        isBatchInvariant = used?.isBatchInvariant ?? true
+        storage = MetricStorage(specs + (used?.specs ?? []))
     }
 
     /// Parses the list `states` returned (at the top): `{ name, default, reduction }`.
-    static func readStateDeclarations(_ s: LuaStack, sandbox: LuaSandbox, metric: String) throws -> [StateSpec] {
+    /// `allowEmpty`: the metric has `uses`, so it may have no states of its own.
+    static func readStateDeclarations(_ s: LuaStack, sandbox: LuaSandbox, metric: String, allowEmpty: Bool) throws -> [StateSpec] {
         func fail(_ m: String) -> LuaError { .contract(file: sandbox.file, call: "states", message: m) }
         let list = s.top
         guard s.isTable(at: list) else { throw fail("states must return a list of { name, default, reduction }, got a \(s.typeName(at: list))") }
         let n = s.rawLength(at: list)
-        guard n > 0 else { throw fail("states must declare at least one state") }
+        guard n > 0 || allowEmpty else { throw fail("states must declare at least one state (or the metric must have `uses`)") }
         try s.reserve(8)
         s.newTable(array: n)
         let reducers = s.top
@@ -126,10 +145,22 @@ public final class LuaMetric: Metric {
         return specs
     }
 
-    /// Runs the script's `update` on the states and inputs, then validates
-    /// and writes back the states (nothing changes when anything fails).
+    /// Feeds the `uses` members, runs the script's `update` on its states
+    /// and the inputs, then validates and writes back the states (nothing
+    /// changes when anything fails).
     public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
-        let values: [StateValue] = try sandbox.protected { s in
+        for n in inputNames where inputs[n] == nil { throw MetricError.missingInput(metric: name, argument: n) }
+        var next = state
+        try used?.update(&next, with: inputs, metric: name)
+        if script.definition.hasUpdate {
+            for (i, v) in try runUpdate(next, with: inputs).enumerated() { try next.setValue(v, at: i, metric: name) }
+        }
+        state = next
+    }
+
+    /// The script's `update` on the own states of `state`: their new values.
+    private func runUpdate(_ state: MetricState, with inputs: MetricInputs) throws -> [StateValue] {
+        try sandbox.protected { s in
             try s.reserve(Int32(inputNames.count + optionalInputNames.count) + 8)
             let table = try pushStateTable(state, s, forUpdate: true)
             vl_get_slot(s.L, LuaSlot.functions.rawValue)
@@ -154,14 +185,13 @@ public final class LuaMetric: Metric {
             }
             return try readStates(state, s, table: table)
         }
-        var next = state
-        for (i, v) in values.enumerated() { try next.setValue(v, at: i, metric: name) }
-        state = next
     }
 
-    /// Runs the script's `compute` and converts its result (see Docs/Lua-API.md).
+    /// Computes the `uses` members, then runs the script's `compute` as
+    /// `compute(s, opt, used)` and converts its result (see Docs/Lua-API.md).
     public func computeValue(from state: MetricState) throws -> MetricValue {
-        try sandbox.protected { s in
+        let usedValues = try used?.values(from: state, metric: name) ?? []
+        return try sandbox.protected { s in
             try s.reserve(8)
             let table = try pushStateTable(state, s, forUpdate: false)
             vl_get_slot(s.L, LuaSlot.functions.rawValue)
@@ -169,19 +199,25 @@ public final class LuaMetric: Metric {
             vl_remove(s.L, -2)
             s.pushValue(table)
             vl_get_slot(s.L, LuaSlot.options.rawValue)
-            try sandbox.call("compute", nargs: 2, nresults: 1)
+            s.newTable(record: usedValues.count)
+            for (member, value) in usedValues {
+                try s.pushMetricValue(value)
+                s.rawSet(-2, member)
+            }
+            try sandbox.call("compute", nargs: 3, nresults: 1)
             return try value(at: s.top, s, depth: 0)
         }
     }
 
     // MARK: Marshalling
 
-    /// Pushes the `s` table: tensor states as tensors; `cat` states as their
-    /// items (compute) or an empty list (update). Returns its index.
+    /// Pushes the `s` table of the script's own states: tensor states as
+    /// tensors; `cat` states as their items (compute) or an empty list
+    /// (update). Returns its index.
     private func pushStateTable(_ state: MetricState, _ s: LuaStack, forUpdate: Bool) throws -> Int32 {
-        s.newTable(record: state.specs.count)
+        s.newTable(record: ownStateCount)
         let table = s.top
-        for (spec, v) in zip(state.specs, state.values) {
+        for (spec, v) in zip(state.specs, state.values).prefix(ownStateCount) {
             switch v {
             case .tensor(let t): try s.pushTensor(t, counted: false)
             case .list(let items):
@@ -227,7 +263,7 @@ public final class LuaMetric: Metric {
     private func readStates(_ state: MetricState, _ s: LuaStack, table: Int32) throws -> [StateValue] {
         func fail(_ m: String) -> LuaError { .contract(file: script.file, call: "update", message: m) }
         var out: [StateValue] = []
-        for (spec, old) in zip(state.specs, state.values) {
+        for (spec, old) in zip(state.specs, state.values).prefix(ownStateCount) {
             let type = s.rawGet(table, spec.name)
             defer { s.pop() }
             switch old {

@@ -71,6 +71,8 @@ enum LuaSlot: Int32 {
     /// scope; released when it ends, so a script cannot keep host memory alive
     /// across calls.
     case borrowed = 4
+    /// The metatable marking `uses` entries made by `metric.builtin`.
+    case useMarker = 5
 }
 
 /// One sandboxed Lua state: the C context, the host functions registered in

@@ -24,6 +24,9 @@ public final class LuaScript: Sendable {
     let definition: LuaMetricDefinition
     let chunkName: String
     let log: LuaLogHandler
+    /// Finds the metrics named by `metric.builtin` (nil: the script was
+    /// loaded without a registry, so it cannot have `uses`).
+    let lookup: MetricLookup?
 
     /// The registry name declared by `metric.define`.
     public var name: String { definition.name }
@@ -37,6 +40,8 @@ public final class LuaScript: Sendable {
     public var optionalInputs: [String] { definition.optionalInputs }
     /// The declared options, sorted by name.
     public var options: [OptionSpec] { definition.options }
+    /// The `uses` members: member name and the registry name each builds on, sorted by member name.
+    public var uses: [(member: String, metric: String)] { definition.uses.map { ($0.member, $0.metric) } }
 
     /// Largest source accepted (a script, not a data file).
     public static let maximumSourceBytes = 4 << 20
@@ -47,11 +52,15 @@ public final class LuaScript: Sendable {
     ///   - limits: the limits instances run under unless the script asks for others.
     ///   - maximumLimits: the most a script may ask for (default: `limits`, so scripts can only lower them).
     ///   - log: receives `print`/`warn` output.
+    ///   - registry: where `metric.builtin` names are looked up, each time an
+    ///     instance is made (nil: the script may not have `uses`).
     /// - Throws: ``LuaError/load(file:message:)`` for an unreadable file or a
     ///   syntax error (with the line), ``LuaError/contract(file:call:message:)``
-    ///   for a bad definition, or the error the script raised.
+    ///   for a bad definition or a `uses` member that cannot be made (call
+    ///   `uses`), or the error the script raised.
     public static func load(
-        path: String, limits: LuaLimits = .default, maximumLimits: LuaLimits? = nil, log: @escaping LuaLogHandler = luaStderrLogger
+        path: String, limits: LuaLimits = .default, maximumLimits: LuaLimits? = nil, log: @escaping LuaLogHandler = luaStderrLogger,
+        registry: MetricRegistry? = nil
     ) throws -> LuaScript {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
@@ -61,28 +70,38 @@ public final class LuaScript: Sendable {
             throw LuaError.load(file: path, message: "the file has \(data.count) bytes, more than the \(maximumSourceBytes) accepted for a script")
         }
         let chunk = URL(fileURLWithPath: path).lastPathComponent
-        return try LuaScript(file: path, chunkName: chunk, source: String(decoding: data, as: UTF8.self), limits: limits, maximumLimits: maximumLimits, log: log)
+        return try LuaScript(
+            file: path, chunkName: chunk, source: String(decoding: data, as: UTF8.self), limits: limits, maximumLimits: maximumLimits, log: log,
+            lookup: registry.map(LuaScript.lookup(in:))
+        )
     }
 
     /// Loads and validates a script held in a string; `chunkName` names it in
-    /// messages (`chunkName:LINE:`).
+    /// messages (`chunkName:LINE:`); `registry` as for ``load(path:limits:maximumLimits:log:registry:)``.
     public static func load(
         source: String, chunkName: String, limits: LuaLimits = .default, maximumLimits: LuaLimits? = nil,
-        log: @escaping LuaLogHandler = luaStderrLogger
+        log: @escaping LuaLogHandler = luaStderrLogger, registry: MetricRegistry? = nil
     ) throws -> LuaScript {
         guard source.utf8.count <= maximumSourceBytes else {
             throw LuaError.load(file: chunkName, message: "the source has more than \(maximumSourceBytes) bytes")
         }
-        return try LuaScript(file: chunkName, chunkName: chunkName, source: source, limits: limits, maximumLimits: maximumLimits, log: log)
+        return try LuaScript(
+            file: chunkName, chunkName: chunkName, source: source, limits: limits, maximumLimits: maximumLimits, log: log,
+            lookup: registry.map(LuaScript.lookup(in:))
+        )
     }
 
     /// Loads `source` for the script at `file` (the plugin host reads files
     /// itself, so the text it compares is the text it loads).
-    init(file: String, chunkName: String, source: String, limits: LuaLimits, maximumLimits: LuaLimits?, log: @escaping LuaLogHandler) throws {
+    init(
+        file: String, chunkName: String, source: String, limits: LuaLimits, maximumLimits: LuaLimits?, log: @escaping LuaLogHandler,
+        lookup: MetricLookup?
+    ) throws {
         self.file = file
         self.chunkName = chunkName
         self.source = source
         self.log = log
+        self.lookup = lookup
         let (sandbox, definition) = try LuaScript.run(file: file, chunkName: chunkName, source: source, limits: limits, log: log)
         self.definition = definition
         var wanted = limits
@@ -91,7 +110,7 @@ public final class LuaScript: Sendable {
         if let v = definition.requestedInstructions { wanted.instructionsPerCall = v }
         if let v = definition.requestedSeconds { wanted.secondsPerCall = v }
         self.limits = wanted.capped(by: maximumLimits ?? limits)
-        // Fail at load time on errors in `states` when the defaults allow an instance.
+        // Fail at load time on errors in `states` and `uses` when the defaults allow an instance.
         if definition.options.allSatisfy({ $0.kind.accept($0.defaultValue) != nil }) {
             sandbox.setLimits(self.limits)
             _ = try LuaMetric(script: self, sandbox: sandbox, options: MetricOptions.resolve([:], specs: definition.options, metric: definition.name))

@@ -17,14 +17,32 @@ struct LuaMetricDefinition: Sendable {
     let requestedTensorBytes: Int?
     let requestedInstructions: Int?
     let requestedSeconds: Double?
+    /// The `uses` members, sorted by member name (Lua tables have no order;
+    /// the order fixes the state layout).
+    let uses: [LuaUse]
+    /// False when a script with `uses` has no `update` of its own.
+    let hasUpdate: Bool
+}
+
+/// One `uses` member: what `metric.builtin` asked for, and where.
+struct LuaUse: Sendable {
+    /// The key in `uses` (the member's name in `used`).
+    let member: String
+    /// The registry name given to `metric.builtin`.
+    let metric: String
+    /// The options given to `metric.builtin`, by name.
+    let options: [String: OptionValue]
+    /// `chunk:line:` of the `metric.builtin` call, for messages.
+    let location: String
 }
 
 /// The `metric` library: `metric.define`, the option-spec helpers
-/// `metric.required`, `metric.optional`, `metric.choice`, and `metric.check`.
+/// `metric.required`, `metric.optional`, `metric.choice`, `metric.builtin`
+/// (a metric to build on, see `uses`), and `metric.check`.
 enum MetricLibrary {
     static let keys: Set<String> = [
         "name", "summary", "higher_is_better", "full_state_update", "inputs", "optional_inputs", "options",
-        "states", "update", "compute", "limits",
+        "states", "update", "compute", "limits", "uses",
     ]
     static let optionKinds = ["bool", "int", "number", "string", "numbers", "ints", "any"]
     static let limitKeys: Set<String> = ["heap_bytes", "tensor_bytes", "instructions", "seconds"]
@@ -36,8 +54,12 @@ enum MetricLibrary {
         stack.pushBool(false)
         stack.rawSet(marker, "__metatable")
         vl_set_slot(stack.L, LuaSlot.optionMarker.rawValue)
+        stack.newTable()
+        stack.pushBool(false)
+        stack.rawSet(-2, "__metatable")
+        vl_set_slot(stack.L, LuaSlot.useMarker.rawValue)
 
-        stack.newTable(record: 5)
+        stack.newTable(record: 6)
         let lib = stack.top
         stack.sandbox.pushHostFunction("metric.define") { s in try define(LuaArguments(stack: s)) }
         stack.rawSet(lib, "define")
@@ -53,6 +75,8 @@ enum MetricLibrary {
             try optionSpec(LuaArguments(stack: s), kind: "choice", required: false, choicesAt: 1, defaultAt: 2)
         }
         stack.rawSet(lib, "choice")
+        stack.sandbox.pushHostFunction("metric.builtin") { s in try builtin(LuaArguments(stack: s)) }
+        stack.rawSet(lib, "builtin")
         stack.sandbox.pushHostFunction(nil) { s in try check(LuaArguments(stack: s)) }
         stack.rawSet(lib, "check")
         vl_freeze(stack.L, "metric")
@@ -123,6 +147,95 @@ enum MetricLibrary {
         return lua_rawequal(s.L, -1, -2) != 0
     }
 
+    // MARK: metric.builtin
+
+    /// `metric.builtin(name, options)`: a `uses` entry `{metric=, options=,
+    /// where=}` marked by the use metatable. The name is looked up when an
+    /// instance is made (the registry may gain plugins after this script
+    /// loads); option values are checked for type here, so a bad one points
+    /// at this line.
+    static func builtin(_ a: LuaArguments) throws -> Int32 {
+        let s = a.stack
+        guard s.type(at: 1) == LUA_TSTRING, let name = s.string(at: 1), isIdentifier(name) else {
+            throw a.fail(1, "a metric name (a registered built-in or plugin)")
+        }
+        let hasOptions = !a.isAbsent(2)
+        if hasOptions {
+            guard s.isTable(at: 2) else { throw a.fail(2, "a table of options") }
+            _ = try useOptions(s, at: 2, metric: name)
+        }
+        try s.reserve(4)
+        s.newTable(record: 3)
+        let entry = s.top
+        s.pushString(name)
+        s.rawSet(entry, "metric")
+        // The caller's position: level 1 is the Lua function calling metric.builtin.
+        luaL_where(s.L, 1)
+        s.rawSet(entry, "where")
+        if hasOptions {
+            s.pushValue(2)
+            s.rawSet(entry, "options")
+        }
+        vl_get_slot(s.L, LuaSlot.useMarker.rawValue)
+        lua_setmetatable(s.L, entry)
+        return 1
+    }
+
+    /// The options table at `i` as option values by name.
+    static func useOptions(_ s: LuaStack, at i: Int32, metric: String) throws -> [String: OptionValue] {
+        var out: [String: OptionValue] = [:]
+        try s.forEachPair(i) {
+            guard s.type(at: -2) == LUA_TSTRING, let key = s.string(at: -2), isIdentifier(key) else {
+                throw LuaBindingError("options of '\(metric)': names must be identifiers, got a \(s.typeName(at: -2))")
+            }
+            guard let v = optionValue(s, -1) else {
+                throw LuaBindingError("options of '\(metric)': '\(key)' must be a boolean, a number, a string or a list of numbers, got a \(s.typeName(at: -1))")
+            }
+            out[key] = v
+        }
+        return out
+    }
+
+    static func isUse(_ s: LuaStack, _ i: Int32) -> Bool {
+        guard s.isTable(at: i), lua_getmetatable(s.L, i) != 0 else { return false }
+        vl_get_slot(s.L, LuaSlot.useMarker.rawValue)
+        defer { s.pop(2) }
+        return lua_rawequal(s.L, -1, -2) != 0
+    }
+
+    /// The `uses` field at the top (popping it), sorted by member name.
+    static func readUses(_ s: LuaStack, _ type: Int32, metric: String) throws -> [LuaUse] {
+        defer { s.pop() }
+        if type == LUA_TNIL { return [] }
+        let accepted = "a table of name = metric.builtin(...)"
+        guard type == LUA_TTABLE else { throw LuaBindingError("field 'uses' must be \(accepted)") }
+        var uses: [LuaUse] = []
+        try s.reserve(6)
+        try s.forEachPair(s.top) {
+            guard s.type(at: -2) == LUA_TSTRING, let member = s.string(at: -2), isIdentifier(member) else {
+                throw LuaBindingError("field 'uses' must be \(accepted); a key is a \(s.typeName(at: -2)), not a name")
+            }
+            let entry = s.top
+            guard isUse(s, entry) else {
+                throw LuaBindingError("uses.\(member) must be made by metric.builtin(name, options), got a \(s.typeName(at: entry))")
+            }
+            s.rawGet(entry, "metric")
+            let used = s.string(at: -1) ?? ""
+            s.rawGet(entry, "where")
+            // luaL_where ends with a space; messages add their own.
+            let location = String((s.string(at: -1) ?? "").reversed().drop { $0 == " " }.reversed())
+            s.pop(2)
+            guard used != metric else {
+                throw LuaBindingError("uses.\(member): a metric cannot use itself (\(location) metric.builtin(\"\(used)\"))")
+            }
+            var options: [String: OptionValue] = [:]
+            if s.rawGet(entry, "options") == LUA_TTABLE { options = try useOptions(s, at: s.top, metric: used) }
+            s.pop()
+            uses.append(LuaUse(member: member, metric: used, options: options, location: location))
+        }
+        return uses.sorted { $0.member < $1.member }
+    }
+
     // MARK: metric.define
 
     static func define(_ a: LuaArguments) throws -> Int32 {
@@ -180,12 +293,16 @@ enum MetricLibrary {
             }
         }
         s.pop()
+        let uses = try readUses(s, field("uses"), metric: name)
 
+        let hasUpdate = field("update") != LUA_TNIL
+        s.pop()
         s.newTable(array: 3)
         let fns = s.top
         for (k, key) in ["states", "update", "compute"].enumerated() {
             let t = field(key)
-            let ok = t == LUA_TFUNCTION || (key == "states" && t == LUA_TTABLE)
+            // A metric built from `uses` may leave out its own states and update.
+            let ok = t == LUA_TFUNCTION || (key == "states" && t == LUA_TTABLE) || (key != "compute" && t == LUA_TNIL && !uses.isEmpty)
             guard ok else {
                 throw LuaBindingError("field '\(key)' must be a function\(key == "states" ? " (or a list of state declarations)" : "")")
             }
@@ -198,7 +315,7 @@ enum MetricLibrary {
             name: name, summary: summary, higherIsBetter: higher, fullStateUpdate: fullState, inputs: inputs,
             optionalInputs: optionalInputs, options: options, requestedHeapBytes: intLimit("heap_bytes"),
             requestedTensorBytes: intLimit("tensor_bytes"), requestedInstructions: intLimit("instructions"),
-            requestedSeconds: limits["seconds"]
+            requestedSeconds: limits["seconds"], uses: uses, hasUpdate: hasUpdate
         )
         s.pushValue(def)
         return 1

@@ -87,7 +87,15 @@ public final class PluginHost: @unchecked Sendable {
         var source: Data
         var script: LuaScript?
         var error: String?
+        /// The last load failed on `uses` (a used metric may appear later), so
+        /// the file is loaded again on every reload even when unchanged.
+        var waitsForUses = false
     }
+
+    /// Scripts loaded during the current reload, by name: `uses` resolves
+    /// names in the registry first, then here, so plugins may use each other
+    /// whatever their load order.
+    private let loadedThisPass = LoadedScripts()
 
     private var files: [String: FileEntry] = [:]
     /// Registry names this host registered, and the file each came from.
@@ -162,6 +170,8 @@ public final class PluginHost: @unchecked Sendable {
     private func reloadLocked() -> PluginReport {
         var report = PluginReport()
         var seen = Set<String>()
+        var toLoad: [(String, Data)] = []
+        defer { loadedThisPass.removeAll() }
         for (path, readResult) in scan(&report) {
             seen.insert(path)
             let data: Data
@@ -171,21 +181,18 @@ public final class PluginHost: @unchecked Sendable {
                 files[path] = FileEntry(source: Data(), script: files[path]?.script, error: "cannot read the file: \(e.localizedDescription)")
                 continue
             }
-            if let old = files[path], old.source == data { continue }
-            var entry = files[path] ?? FileEntry(source: data)
-            entry.source = data
-            do {
-                entry.script = try LuaScript(
-                    file: path, chunkName: URL(fileURLWithPath: path).lastPathComponent, source: String(decoding: data, as: UTF8.self),
-                    limits: limits, maximumLimits: maximumLimits, log: log
-                )
-                entry.error = nil
-            } catch {
-                entry.error = String(describing: error) + (entry.script == nil ? "" : " (the last good version stays in service)")
-            }
-            files[path] = entry
+            if let old = files[path], old.source == data, !old.waitsForUses { continue }
+            toLoad.append((path, data))
         }
         for path in files.keys where !seen.contains(path) { files[path] = nil }
+        // Files failing on `uses` are tried again while another file loaded
+        // in the previous round (each round loads at least one more, so it ends).
+        while !toLoad.isEmpty {
+            var retry: [(String, Data)] = []
+            for (path, data) in toLoad where !load(path, data) { retry.append((path, data)) }
+            if retry.count == toLoad.count { break }
+            toLoad = retry
+        }
 
         var desired: [String: (path: String, script: LuaScript)] = [:]
         var collisions: [String: String] = [:]
@@ -234,6 +241,38 @@ public final class PluginHost: @unchecked Sendable {
         return report
     }
 
+    /// Loads one file's new text into `files`; false when it failed on `uses`.
+    private func load(_ path: String, _ data: Data) -> Bool {
+        var entry = files[path] ?? FileEntry(source: data)
+        entry.source = data
+        entry.waitsForUses = false
+        do {
+            let script = try LuaScript(
+                file: path, chunkName: URL(fileURLWithPath: path).lastPathComponent, source: String(decoding: data, as: UTF8.self),
+                limits: limits, maximumLimits: maximumLimits, log: log, lookup: lookup
+            )
+            entry.script = script
+            entry.error = nil
+            loadedThisPass.add(script)
+        } catch {
+            if case LuaError.contract(_, "uses", _) = error { entry.waitsForUses = true }
+            entry.error = String(describing: error) + (entry.script == nil ? "" : " (the last good version stays in service)")
+        }
+        files[path] = entry
+        return !entry.waitsForUses
+    }
+
+    /// The registry, then the scripts loaded in the current reload. Holds the
+    /// registry weakly: the registry holds the scripts' descriptors.
+    private var lookup: MetricLookup {
+        { [weak registry, loadedThisPass] name in
+            guard let registry else { throw MetricError.unknownMetric(name: name, known: []) }
+            if registry.contains(name) { return try registry.descriptor(name) }
+            if let script = loadedThisPass[name] { return script.descriptor }
+            return try registry.descriptor(name)
+        }
+    }
+
     /// Every `*.lua` regular file under the directories (sorted, standardized
     /// paths) with its bytes; a missing directory is a failure.
     private func scan(_ report: inout PluginReport) -> [(String, Result<Data, Error>)] {
@@ -261,4 +300,16 @@ public final class PluginHost: @unchecked Sendable {
             })
         }
     }
+}
+
+/// Scripts by name, first loaded wins (read by `uses` lookups from any thread).
+private final class LoadedScripts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var scripts: [String: LuaScript] = [:]
+
+    subscript(name: String) -> LuaScript? { lock.withLock { scripts[name] } }
+
+    func add(_ script: LuaScript) { lock.withLock { if scripts[script.name] == nil { scripts[script.name] = script } } }
+
+    func removeAll() { lock.withLock { scripts = [:] } }
 }

@@ -132,4 +132,17 @@ struct CLITests {
         #expect(d.status == 0, "\(d.stderr)")
         #expect(d.stdout.contains("multiclass_accuracy:num_classes=5,average=macro") && d.stdout.contains("metrics evaluated"))
     }
+
+    @Test func pluginBuiltOnBuiltins() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Plugins/examples").path
+        // Predicted positives: samples 0 and 3 -> tp 1, fp 1, fn 2: precision 1/2, recall 1/3.
+        try Tensor([0.9, 0.3, 0.2, 0.6] as [Float]).npyData().write(to: dir.appendingPathComponent("gp.npy"))
+        try Tensor([1, 1, 1, 0] as [Int64]).npyData().write(to: dir.appendingPathComponent("gt.npy"))
+        let r = try CLI.run(["eval", "--plugins", examples, "--metric", "precision_recall_gap",
+                             "--preds", path("gp.npy"), "--target", path("gt.npy"), "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let gap = (r.json["results"] as? [String: Any])?["precision_recall_gap"] as? Double
+        #expect(gap.map { abs($0 - (1.0 / 2 - 1.0 / 3)) < 1e-6 } == true, "\(r.stdout)")
+    }
 }
