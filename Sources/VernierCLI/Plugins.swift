@@ -8,18 +8,28 @@ struct Plugins: ParsableCommand {
         subcommands: [List.self, Check.self]
     )
 
-    /// Loads `dirs` (default: Plugins/ of this checkout) next to the built-ins.
-    static func load(_ dirs: [String]) throws -> (PluginHost, PluginReport) {
+    /// Loads each folder (default: Plugins/reference and Plugins/examples of
+    /// this checkout). Reference scripts mirror the built-ins, so a folder
+    /// named `reference` loads into a registry of its own; any other folder
+    /// loads next to the built-ins (so its plugins may build on them).
+    static func load(_ dirs: [String]) throws -> ([LoadedPlugin], [PluginFailure]) {
         var folders = dirs
         if folders.isEmpty {
             guard let reference = ReferenceScripts.locate() else { throw CLIError("no folder given and Plugins/ not found") }
-            folders = [reference.deletingLastPathComponent().path]
+            folders = [reference.path, reference.deletingLastPathComponent().appendingPathComponent("examples").path]
+                .filter { FileManager.default.fileExists(atPath: $0) }
         }
-        for d in folders where !FileManager.default.fileExists(atPath: d) { throw CLIError("no such folder: \(d)") }
-        // Plugins that mirror built-ins (Plugins/reference) load into a registry of their own.
-        let registry = MetricRegistry()
-        let host = PluginHost(directories: folders.map { URL(fileURLWithPath: $0) }, registry: registry)
-        return (host, host.load())
+        var plugins: [LoadedPlugin] = [], failures: [PluginFailure] = []
+        for d in folders {
+            guard FileManager.default.fileExists(atPath: d) else { throw CLIError("no such folder: \(d)") }
+            let url = URL(fileURLWithPath: d)
+            let registry = url.standardizedFileURL.lastPathComponent == "reference" ? MetricRegistry() : MetricRegistry.builtins()
+            let host = PluginHost(directories: [url], registry: registry)
+            let report = host.load()
+            plugins += host.plugins
+            failures += report.failures
+        }
+        return (plugins, failures)
     }
 
     struct List: ParsableCommand {
@@ -27,9 +37,9 @@ struct Plugins: ParsableCommand {
         @Argument(help: "Plugin folders (default: Plugins/).") var folders: [String] = []
 
         func run() throws {
-            let (host, report) = try Plugins.load(folders)
-            print(Output.table(["metric", "file"], host.plugins.map { [$0.name, $0.file] }))
-            print("\n\(host.plugins.count) plugins" + (report.failures.isEmpty ? "" : ", \(report.failures.count) failed to load (see `vernier plugins check`)"))
+            let (plugins, failures) = try Plugins.load(folders)
+            print(Output.table(["metric", "file"], plugins.map { [$0.name, $0.file] }))
+            print("\n\(plugins.count) plugins" + (failures.isEmpty ? "" : ", \(failures.count) failed to load (see `vernier plugins check`)"))
         }
     }
 
@@ -38,10 +48,10 @@ struct Plugins: ParsableCommand {
         @Argument(help: "Plugin folders (default: Plugins/).") var folders: [String] = []
 
         func run() throws {
-            let (host, report) = try Plugins.load(folders)
-            for f in report.failures { print("FAIL \(f)") }
-            print("\(host.plugins.count) loaded, \(report.failures.count) failed")
-            if !report.failures.isEmpty { throw ExitCode(1) }
+            let (plugins, failures) = try Plugins.load(folders)
+            for f in failures { print("FAIL \(f)") }
+            print("\(plugins.count) loaded, \(failures.count) failed")
+            if !failures.isEmpty { throw ExitCode(1) }
         }
     }
 }

@@ -105,6 +105,37 @@ struct CLITests {
         #expect(html.contains("binary_accuracy"))
     }
 
+    @Test func examplePluginsGiveHandComputedValues() throws {
+        // argmax of the four rows: 1, 0, 2, 0; targets 1, 2, 2, 1.
+        try Tensor([0.1, 0.7, 0.2, 0.8, 0.1, 0.1, 0.2, 0.3, 0.5, 0.6, 0.3, 0.1] as [Float], shape: [4, 3]).npyData().write(to: dir.appendingPathComponent("s.npy"))
+        try Tensor([1, 2, 2, 1] as [Int64]).npyData().write(to: dir.appendingPathComponent("l.npy"))
+        let examples = SharedPaths.repositoryRoot.appendingPathComponent("Plugins/examples").path
+        let costs = "cost_weighted_error:num_classes=3,costs=[0,1,5,1,0,1,10,1,0]"
+        let weighted = "weighted_topk_hit_rate:num_classes=3,top_k=2,class_weights=[1,1,5]"
+        let r = try CLI.run(["eval", "--plugins", examples, "--metric", costs, "--metric", weighted,
+                             "--preds", path("s.npy"), "--target", path("l.npy"), "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let results = r.json["results"] as? [String: Any]
+        // costs C[1][1] + C[2][0] + C[2][2] + C[1][0] = 0 + 10 + 0 + 1 over 4 samples.
+        #expect(abs((results?[costs] as? Double ?? -1) - 11.0 / 4) < 1e-9)
+        // top-2 sets {1,2} {0,1} {2,1} {0,1}: hits for samples 0, 2, 3 with weights 1, 5, 1 of 1+5+5+1.
+        #expect(abs((results?[weighted] as? Double ?? -1) - 7.0 / 12) < 1e-9)
+    }
+
+    @Test func pluginsCheckListsBadFiles() throws {
+        let plugins = dir.appendingPathComponent("plugins")
+        try FileManager.default.createDirectory(at: plugins, withIntermediateDirectories: true)
+        try "return metric.define { name = 'ok_metric', states = function() return { { 'n', tensor.zeros({}), 'sum' } } end, update = function() end, compute = function() return 1 end }"
+            .write(to: plugins.appendingPathComponent("ok.lua"), atomically: true, encoding: .utf8)
+        try "return metric.define { name = 'broken'".write(to: plugins.appendingPathComponent("broken.lua"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["plugins", "check", plugins.path])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("FAIL") && r.stdout.contains("broken.lua:") && !r.stdout.contains("ok.lua"), "\(r.stdout)")
+        #expect(r.stdout.contains("1 loaded, 1 failed"))
+        let all = try CLI.run(["plugins", "check"])
+        #expect(all.status == 0, "\(all.stdout)")
+    }
+
     @Test func verifyEndsWithTheCountLine() throws {
         let r = try CLI.run(["verify", SharedPaths.fixtures.appendingPathComponent("aggregation.json").path])
         #expect(r.status == 0, "\(r.stderr)")
