@@ -1,13 +1,13 @@
--- Reference: binary accuracy, (tp + tn) / (tp + fp + tn + fn), 0 when
--- nothing is counted. Float preds are thresholded (preds > threshold) after
--- a sigmoid when the batch holds a value outside [0, 1] or NaN (logits,
--- decided per batch unless input_format fixes it); integer preds are 0/1
--- labels. Targets equal to ignore_index count nowhere. samplewise: one
--- value per sample over its extra dimensions.
+-- Reference: binary accuracy, (tp + tn) / (tp + fp + tn + fn), the fraction of
+-- right predictions; 0 when nothing is counted. Float preds are thresholded
+-- (preds > threshold) after a sigmoid when the batch holds a value outside
+-- [0, 1] or NaN (logits, decided per batch unless input_format fixes the
+-- reading); integer preds are 0/1 labels. Targets equal to ignore_index count
+-- nowhere. samplewise: one value per sample over its extra dimensions.
 local function is_float(x) return x:dtype() == "float32" or x:dtype() == "float64" end
--- Whether an integer-valued tensor x whose sum is `sum` holds only 0 and 1:
--- x^2 = x exactly for 0 and 1 and x^2 > x for every other integer, so only
--- then do the sums of x^2 and x agree.
+-- Whether an integer-valued tensor x, whose (row) sums are `sum`, holds only
+-- 0 and 1: x^2 = x exactly for 0 and 1 and x^2 > x for every other integer,
+-- so only then do the sums of x^2 and x agree.
 local function all01(x, sum) return (x * x):sum():item() == sum:sum():item() end
 
 -- [tn, fp, fn, tp] of one batch: int64 [4], or [N, 4] samplewise. The
@@ -36,7 +36,7 @@ local function confusion(preds, target, opt)
   if is_float(preds) then
     metric.check(opt.input_format ~= "labels", "preds", "integer 0/1 labels (input_format='labels')")
     local logits = opt.input_format == "logits"
-    if not logits and n > 0 then
+    if not logits and preds:numel() > 0 then
       -- Clamping to [0, 1] changes exactly the values outside it (NaN never equals itself).
       logits = not preds:clamp(0, 1):eq(preds):all()
       metric.check(not (logits and opt.input_format == "probs"), "preds", "probabilities in [0, 1] without NaN (input_format='probs')")
@@ -52,9 +52,17 @@ local function confusion(preds, target, opt)
   return tensor.stack({ counted - predicted - actual + tp, predicted - tp, actual - tp, tp }, samplewise and 1 or 0):long()
 end
 
+-- The accumulated [tn, fp, fn, tp] counts (int64), one row per sample when samplewise.
+local function accumulated(s, opt)
+  if opt.multidim_average ~= "samplewise" then return s.confusion end
+  return #s.confusion > 0 and tensor.cat(s.confusion) or tensor.zeros({ 0, 4 }, "int64")
+end
+local function column(c, i) return c:slice(-1, i, i + 1):squeeze(-1) end
+local function ratio(num, den, zero) return tensor.where(den:eq(0), zero or 0, num / den) end
+
 return metric.define {
   name = "binary_accuracy",
-  summary = "fraction of correct binary predictions (reference)",
+  summary = "binary accuracy (reference)",
   higher_is_better = true,
   options = {
     threshold = 0.5,
@@ -78,13 +86,8 @@ return metric.define {
   end,
 
   compute = function(s, opt)
-    local c = s.confusion
-    if opt.multidim_average == "samplewise" then
-      c = #c > 0 and tensor.cat(c) or tensor.zeros({ 0, 4 }, "int64")
-    end
-    c = c:double()
-    local total = c:sum(-1)
-    local right = c:slice(-1, 0, 1):squeeze(-1) + c:slice(-1, 3, 4):squeeze(-1)
-    return tensor.where(total:eq(0), 0, right / total):float()
+    local c = accumulated(s, opt):double()
+    local tn, fp, fn, tp = column(c, 0), column(c, 1), column(c, 2), column(c, 3)
+    return ratio(tp + tn, tn + fp + fn + tp):float()
   end,
 }
