@@ -7,12 +7,13 @@ local function within(x, lo, hi) return x:numel() == 0 or (x:min():item() >= lo 
 
 -- The predicted labels of one batch and the (N, ...) targets, checked: the
 -- argmax of (N, C, ...) scores (NaN counts as the largest), replaced by the
--- target when the target is among the top_k scores; or (N, ...) labels.
+-- target when the target is among the top_k scores; or (N, ...) labels. A
+-- 0-dim target and label are one sample, as for the native metric
+-- (TorchMetrics rejects 0-dim inputs).
 local function predicted_labels(preds, target, opt, top_k)
   local C = opt.num_classes
   local ps, ts = preds:shape(), target:shape()
   local samplewise = opt.multidim_average == "samplewise"
-  metric.check(#ts >= 1, "target", "shape (N, ...)")
   metric.check(not is_float(target) or target:eq(target:floor()):logical_and(target:isfinite()):all(), "target", "integer labels")
   local t = target:long()
   if #ps == #ts + 1 then
@@ -35,6 +36,7 @@ local function predicted_labels(preds, target, opt, top_k)
   metric.check(not is_float(preds) or preds:eq(preds:floor()):all(), "preds", "integer labels")
   local p = preds:long()
   metric.check(within(p, 0, C - 1), "preds", "class labels in [0, num_classes)")
+  if #ts == 0 then return p:reshape(1), t:reshape(1) end
   return p, t
 end
 
