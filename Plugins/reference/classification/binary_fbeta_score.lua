@@ -12,8 +12,9 @@ local function is_float(x) return x:dtype() == "float32" or x:dtype() == "float6
 local function all01(x, sum) return (x * x):sum():item() == sum:sum():item() end
 
 -- [tn, fp, fn, tp] of one batch: int64 [4], or [N, 4] samplewise. The
--- counts are float sums of 0/1 tensors (the fastest kernels); float32 is
--- exact up to 2^24 elements, larger batches use float64.
+-- counts are float sums of 0/1 tensors (the fastest kernels); up to 2^22
+-- elements float32 keeps them and the 0/1 test exact (an invalid value moves
+-- the sum of squares by more than float32 rounding), larger batches use float64.
 local function confusion(preds, target, opt)
   local ps, ts = preds:shape(), target:shape()
   metric.check(#ps == #ts, "target", "the same shape as preds")
@@ -22,7 +23,7 @@ local function confusion(preds, target, opt)
   metric.check(not samplewise or #ps >= 2, "preds", "at least 2 dimensions (N, ...) for multidim_average='samplewise'")
   metric.check(not is_float(target) or target:eq(target:floor()):logical_and(target:isfinite()):all(), "target", "integer labels")
   local n = target:numel()
-  local ft = n <= 2 ^ 24 and "float32" or "float64"
+  local ft = n <= 2 ^ 22 and "float32" or "float64"
   local t, keep = target:to(ft), nil
   if opt.ignore_index ~= nil then
     keep = target:ne(opt.ignore_index)
