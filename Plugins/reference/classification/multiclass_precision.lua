@@ -61,7 +61,7 @@ local function confusion(preds, target, opt)
   end
   metric.check(within(t, 0, C - 1), "target", "class labels in [0, num_classes) or ignore_index")
   local n = rows * C
-  local tp = tc:masked_select(tc:eq(pc)):bincount(nil, n)
+  local tp = tc:bincount(tc:eq(pc):double(), n):long()
   local predicted, actual = pc:bincount(nil, n), tc:bincount(nil, n)
   local counted = (tc // C):bincount(nil, rows):reshape(rows, 1)
   local cells = tensor.stack({ counted - (predicted + actual - tp):reshape(rows, C), (predicted - tp):reshape(rows, C),
