@@ -57,6 +57,7 @@ local function matches(preds, target, opt)
   local whole = right:reshape(n, n > 0 and right:numel() // n or 0):all(1):long()
   return whole, tensor.ones({ n }, "int64")
 end
+
 local function ratio(num, den, zero) return tensor.where(den:eq(0), zero or 0, num / den) end
 
 return metric.define {

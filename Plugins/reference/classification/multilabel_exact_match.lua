@@ -55,6 +55,7 @@ local function matches(preds, target, opt)
   local inner = n > 0 and p:numel() // (n * L) or 0
   return right:reshape(n, L, inner):all(1):sum(1), tensor.full({ n }, inner, "int64")
 end
+
 local function ratio(num, den, zero) return tensor.where(den:eq(0), zero or 0, num / den) end
 
 return metric.define {
