@@ -414,7 +414,7 @@ public enum StatScores {
             guard preds.dtype.isFloatingPoint else {
                 throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "a float tensor of scores when it has one more dimension than target, got \(preds.dtype)")
             }
-            guard preds.shape[1] == c else {
+            guard preds.rank >= 2, preds.shape[1] == c else {
                 throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "shape (N, C, ...) with C = num_classes = \(c) on axis 1, got \(preds.shape)")
             }
             guard preds.shape[0] == n, Array(preds.shape[2...]) == Array(target.shape.dropFirst()) else {
