@@ -143,7 +143,10 @@ enum TensorLibrary {
             let (v, i) = try a.tensor(1).sort(axis: a.optionalInt(2, "axis") ?? -1, descending: a.optionalBool(3, "descending") ?? false)
             return .tuple([.tensor(v), .tensor(i)])
         }),
-        ("argsort", { a in .tensor(try a.tensor(1).argsort(axis: a.optionalInt(2, "axis") ?? -1, descending: a.optionalBool(3, "descending") ?? false)) }),
+        ("argsort", { a in
+            .tensor(try a.tensor(1).argsort(
+                axis: a.optionalInt(2, "axis") ?? -1, descending: a.optionalBool(3, "descending") ?? false, stable: a.optionalBool(4, "stable") ?? true))
+        }),
         ("topk", { a in
             let (v, i) = try a.tensor(1).topk(
                 a.int(2, "k"), axis: a.optionalInt(3, "axis") ?? -1, largest: a.optionalBool(4, "largest") ?? true, sorted: a.optionalBool(5, "sorted") ?? true)

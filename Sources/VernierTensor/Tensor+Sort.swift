@@ -35,13 +35,22 @@ extension Tensor {
     }
 
     /// The int64 indices that sort the tensor along `axis` (PyTorch's
-    /// `torch.argsort(stable=True)`): stable in both directions (ties keep
-    /// input order), NaN last ascending and first descending.
+    /// `torch.argsort`), NaN last ascending and first descending; `-0.0` and
+    /// `+0.0` tie.
     ///
+    /// With `stable` (the default, `torch.argsort(stable=True)`) ties keep
+    /// their input order in both directions. With `stable: false` ties come
+    /// out in the order of PyTorch's default CPU sort (libstdc++'s introsort
+    /// `std::sort` compared by value, descending by `>`, not a reversal), for
+    /// compatibility with results that depend on it, e.g. TorchMetrics
+    /// re-sorting a curve's tied fpr; any lane of at most 16 elements is then
+    /// sorted by insertion sort, so it is stable too.
+    ///
+    /// - Complexity: stable as ``sort(axis:descending:)``; unstable O(n log n) per lane.
     /// - Throws: ``TensorError/outOfRange(_:)`` for a bad axis,
     ///   ``TensorError/invalidArgument(_:)`` for a lane longer than 2^32 - 1 elements.
-    public func argsort(axis: Int = -1, descending: Bool = false) throws -> Tensor {
-        try sortLanes(axis: axis, descending: descending, values: false, indices: true, function: "argsort").1!
+    public func argsort(axis: Int = -1, descending: Bool = false, stable: Bool = true) throws -> Tensor {
+        try sortLanes(axis: axis, descending: descending, values: false, indices: true, function: "argsort", stable: stable).1!
     }
 
     /// The `k` largest (or smallest) elements along `axis` with their int64
@@ -69,7 +78,7 @@ extension Tensor {
         return (try values!.slice(axis: ax, end: k), try indices!.slice(axis: ax, end: k))
     }
 
-    func sortLanes(axis: Int, descending: Bool, values wantValues: Bool, indices wantIndices: Bool, function: String) throws -> (Tensor?, Tensor?) {
+    func sortLanes(axis: Int, descending: Bool, values wantValues: Bool, indices wantIndices: Bool, function: String, stable: Bool = true) throws -> (Tensor?, Tensor?) {
         let ax = try checkedAxis(axis, function)
         let (outer, n, inner) = axisSplit(ax)
         guard n <= Int(UInt32.max) else {
@@ -79,7 +88,7 @@ extension Tensor {
         let indices = wantIndices ? Tensor(uninitializedShape: shape, dtype: .int64) : nil
         let indexOut = indices?.buffer.bytes.assumingMemoryBound(to: Int64.self)
         func run<T: SortKeyed>(_: T.Type) {
-            sortLanesTyped(T.self, outer, n, inner, descending, values?.buffer.bytes.assumingMemoryBound(to: T.self), indexOut)
+            sortLanesTyped(T.self, outer, n, inner, descending, stable, values?.buffer.bytes.assumingMemoryBound(to: T.self), indexOut)
         }
         switch dtype {
         case .float32: run(Float.self)
@@ -93,13 +102,15 @@ extension Tensor {
     }
 
     private func sortLanesTyped<T: SortKeyed>(
-        _: T.Type, _ outer: Int, _ n: Int, _ inner: Int, _ descending: Bool,
+        _: T.Type, _ outer: Int, _ n: Int, _ inner: Int, _ descending: Bool, _ stable: Bool,
         _ valuesOut: UnsafeMutablePointer<T>?, _ indicesOut: UnsafeMutablePointer<Int64>?
     ) {
         let lanes = outer * inner
         guard n > 0 && lanes > 0 else { return }
         let src = buffer.bytes.assumingMemoryBound(to: T.self)
-        // Complementing every key reverses the order while ties stay in input order.
+        // Complementing every key reverses the order while ties stay in input
+        // order; for the introsort, comparing complemented keys by `<` is
+        // comparing the values by `>`, as PyTorch's descending comparator does.
         let flip: T.SortKey = descending ? ~0 : 0
         Parallelism.forEachChunk(lanes, minimumPerTask: Swift.max(1, Parallelism.minimumElementsPerTask / n)) { _, range in
             let work = StableSort.Workspace<T.SortKey>(capacity: n)
@@ -109,7 +120,13 @@ extension Tensor {
                     work.keys[k] = src[base + k * inner].sortKey ^ flip
                     work.perm[k] = UInt32(truncatingIfNeeded: k)
                 }
-                let perm = work.sort(n, parallel: lanes == 1)
+                let perm: UnsafeMutablePointer<UInt32>
+                if stable {
+                    perm = work.sort(n, parallel: lanes == 1)
+                } else {
+                    IntroSort.sort(work.keys, work.perm, n)
+                    perm = work.perm
+                }
                 if let valuesOut {
                     for k in 0..<n { valuesOut[base + k * inner] = src[base + Int(perm[k]) * inner] }
                 }

@@ -377,18 +377,6 @@ struct OperatingPointTests {
         let m = try BinaryLogAUC(fprRange: (0.1, 0.5))
         expectClose(values(try value(m, [(Tensor([0.9, 0.8, 0.7, 0.6] as [Float]), Tensor([1, 0, 1, 0] as [Int64]))])), [0.5], tol: 1e-6)
     }
-
-    @Test func torchSortOrderIsStableForShortArraysAndSortsLongOnes() throws {
-        let short: [Float] = [0.5, 0.1, 0.5, 0.1, 0.3]
-        #expect(TorchSortOrder.ascending(short) == [1, 3, 4, 0, 2])
-        var rng = SystemRandomNumberGenerator()
-        for n in [17, 40, 300] {
-            let keys = (0..<n).map { _ in Float(Int.random(in: 0..<6, using: &rng)) / 5 }
-            let order = TorchSortOrder.ascending(keys)
-            #expect(Set(order).count == n)
-            #expect(zip(order, order.dropFirst()).allSatisfy { keys[$0] <= keys[$1] })
-        }
-    }
 }
 
 @Suite("Calibration, hinge, ranking, fairness")

@@ -211,4 +211,46 @@ private func referenceOrder(_ x: [Double], descending: Bool) -> [Int64] {
         #expect(try Tensor.zeros([0]).searchsorted(Tensor([Float(1)])).toArray(Int64.self) == [0])
         expectTensorError(containing: "searchsorted: the sorted sequence must be 1-D") { try Tensor.zeros([2, 2]).searchsorted(Tensor([Float(1)])) }
     }
+
+    // Expected orders are those of libstdc++'s std::sort over (value, index)
+    // pairs with PyTorch's comparators (ascending: NaN last, `<`; descending:
+    // NaN first, `>`), which the former private port in VernierMetrics also
+    // gave. Hand check of the first step for `tied` ascending: the median of
+    // elements 1, 10, 19 (0, 0, 1) is element 1 (the first of the tied pair
+    // wins `less`), swapped to the front as the pivot, and as no key is below
+    // it the partitions never move it, so index 1 leads, unlike a stable sort.
+    @Test func unstableArgsortMatchesPyTorchsCPUSortOnTies() throws {
+        let tied: [Float] = [2, 0, 1, 0, 2, 1, 1, 0, 2, 2, 0, 1, 0, 1, 2, 0, 1, 2, 0, 1]
+        #expect(try Tensor(tied).argsort(stable: false).toArray(Int64.self)
+                == [1, 18, 15, 12, 10, 7, 3, 6, 5, 11, 13, 2, 16, 19, 8, 9, 4, 14, 17, 0])
+        #expect(try Tensor(tied).argsort(descending: true, stable: false).toArray(Int64.self)
+                == [4, 17, 8, 9, 0, 14, 19, 2, 5, 6, 11, 16, 13, 10, 18, 15, 12, 7, 3, 1])
+        let withNaN: [Double] = [0.5, .nan, 0.25, 0.5, 0, 0.25, .nan, 0.5, 0, 0.75, 0.25, 0.5,
+                                 0, 0.75, .nan, 0.25, 0.5, 0, 0.75, 0.25, 0.5, 0, 0.25, 0.75]
+        #expect(try Tensor(withNaN).argsort(stable: false).toArray(Int64.self)
+                == [21, 17, 12, 8, 4, 5, 22, 10, 2, 19, 15, 7, 3, 11, 20, 16, 0, 23, 18, 13, 9, 14, 6, 1])
+        #expect(try Tensor(withNaN).argsort(descending: true, stable: false).toArray(Int64.self)
+                == [1, 14, 6, 23, 18, 13, 9, 0, 20, 11, 3, 7, 16, 15, 22, 19, 2, 10, 5, 17, 4, 12, 21, 8])
+    }
+
+    @Test func unstableArgsortSortsEveryLaneAndShortLanesStably() throws {
+        // Up to 16 elements only the insertion sort runs, which is stable.
+        #expect(try Tensor([Float(0.5), 0.1, 0.5, 0.1, 0.3]).argsort(stable: false).toArray(Int64.self) == [1, 3, 4, 0, 2])
+        // Each lane of a matrix, along either axis, sorts like the 1-D tensor.
+        let tied: [Int64] = [2, 0, 1, 0, 2, 1, 1, 0, 2, 2, 0, 1, 0, 1, 2, 0, 1, 2, 0, 1]
+        let expected: [Int64] = [1, 18, 15, 12, 10, 7, 3, 6, 5, 11, 13, 2, 16, 19, 8, 9, 4, 14, 17, 0]
+        let rows = try Tensor(tied + tied.reversed(), shape: [2, 20]).argsort(axis: 1, stable: false).toArray(Int64.self)
+        #expect(Array(rows[0..<20]) == expected)
+        let columns = try Tensor(tied + tied.reversed(), shape: [2, 20]).transposed().argsort(axis: 0, stable: false)
+        #expect(try columns.slice(axis: 1, start: 0, end: 1).flattened().toArray(Int64.self) == expected)
+        // The second lane is a permutation that sorts it.
+        let second = Array(rows[20..<40]).map { tied.reversed()[Int($0)] }
+        #expect(second == tied.sorted())
+        #expect(Set(rows[20..<40]).count == 20)
+        let bigger = (0..<300).map { Float(($0 * 7919) % 6) / 5 }
+        let order = try Tensor(bigger).argsort(stable: false).toArray(Int64.self)
+        #expect(Set(order).count == 300)
+        #expect(zip(order, order.dropFirst()).allSatisfy { bigger[Int($0.0)] <= bigger[Int($0.1)] })
+        #expect(try Tensor.zeros([0]).argsort(stable: false).shape == [0])
+    }
 }

@@ -23,10 +23,10 @@ enum LogAUCFormula {
     /// extra points (tpr from ``interpolate(_:_:_:)``), then fpr and tpr are
     /// each sorted and cut at the last occurrences of the bounds. Fewer than
     /// two points: 0.
-    static func logAUC(_ roc: Curve, range: (Double, Double)) -> Double {
+    static func logAUC(_ roc: Curve, range: (Double, Double)) throws -> Double {
         guard roc.x.count >= 2 else { return 0 }
         let bounds = [Float(range.0), Float(range.1)]
-        let tpr = CurveMath.sortedNaNLast(roc.y + interpolate(bounds, roc.x, roc.y))
+        let tpr = CurveMath.sortedNaNLast(roc.y + (try interpolate(bounds, roc.x, roc.y)))
         let logFpr = (roc.x + bounds).sorted().map { Float(log10(Double($0))) }
         let logBounds = bounds.map { Float(log10(Double($0))) }
         guard let lo = logFpr.lastIndex(of: logBounds[0]), let hi = logFpr.lastIndex(of: logBounds[1]), lo <= hi else { return 0 }
@@ -36,13 +36,13 @@ enum LogAUCFormula {
 
     /// TorchMetrics' `utilities.data.interp`, which LogAUC uses (not the
     /// `interp` of the macro-averaged curves): the points are sorted by x with
-    /// PyTorch's unstable sort (so tied fpr keep the tpr order that sort
-    /// leaves, see ``TorchSortOrder``), each query takes the segment starting
+    /// PyTorch's unstable sort (`argsort(stable: false)`, so tied fpr keep the
+    /// tpr order that sort leaves), each query takes the segment starting
     /// at the last point strictly below it (clamped to the first and last
     /// segments), in float32.
-    static func interpolate(_ x: [Float], _ xp: [Float], _ fp: [Float]) -> [Float] {
-        let order = TorchSortOrder.ascending(xp)
-        let xs = order.map { xp[$0] }, fs = order.map { fp[$0] }
+    static func interpolate(_ x: [Float], _ xp: [Float], _ fp: [Float]) throws -> [Float] {
+        let order = try Tensor(xp).argsort(stable: false).toArray(Int64.self)
+        let xs = order.map { xp[Int($0)] }, fs = order.map { fp[Int($0)] }
         return x.map { v in
             var lo = 0, hi = xs.count
             while lo < hi {
@@ -58,7 +58,7 @@ enum LogAUCFormula {
     /// A scalar for the binary task; otherwise per column `[K]` (`average`
     /// none) or their mean over columns that are not NaN (`macro`).
     static func value(_ data: CurveData, range: (Double, Double), average: String) throws -> MetricValue {
-        let scores = try data.curves(.roc).map { logAUC($0, range: range) }
+        let scores = try data.curves(.roc).map { try logAUC($0, range: range) }
         if data.cfg.task == .binary { return .scalar(scores[0]) }
         return CurveMath.reduce(scores, average: average, weights: [])
     }

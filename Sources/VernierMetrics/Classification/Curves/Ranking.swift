@@ -33,7 +33,7 @@ enum RankingFormula {
         switch kind {
         case .coverage: (measure, counted) = (coverage(scores, target, rows, l), rows)
         case .averagePrecision: (measure, counted) = (averagePrecision(scores, target, rows, l), rows)
-        case .loss: (measure, counted) = loss(scores, target, rows, l)
+        case .loss: (measure, counted) = try loss(scores, target, rows, l)
         }
         state["measure"] = state["measure"] + Tensor.scalar(measure, dtype: .float64)
         state["total"] = state["total"] + Tensor.scalar(Int64(counted))
@@ -83,22 +83,21 @@ enum RankingFormula {
 
     /// Over rows with some but not all labels relevant: the fraction of
     /// (relevant, irrelevant) pairs ordered wrongly, from the labels' positions
-    /// in an ascending sort of the row (ties in PyTorch's sort order, see
-    /// ``TorchSortOrder``). Returns the sum and the rows counted: every row
-    /// of the batch, or — TorchMetrics' rule — a sum of 0 over 1 row when no
-    /// row of the batch qualifies.
-    static func loss(_ s: [Double], _ t: [UInt8], _ rows: Int, _ l: Int) -> (Double, Int) {
+    /// in an ascending sort of the row (ties in the order of PyTorch's
+    /// unstable CPU sort, `argsort(stable: false)`). Returns the sum and the
+    /// rows counted: every row of the batch, or — TorchMetrics' rule — a sum
+    /// of 0 over 1 row when no row of the batch qualifies.
+    static func loss(_ s: [Double], _ t: [UInt8], _ rows: Int, _ l: Int) throws -> (Double, Int) {
+        let orders = try Tensor(s, shape: [rows, l]).argsort(axis: 1, stable: false).toArray(Int64.self)
         var total = 0.0
         var qualifying = 0
+        var position = [Int](repeating: 0, count: l)
         for r in 0..<rows {
-            let row = Array(s[(r * l)..<((r + 1) * l)])
             let relevant = (0..<l).filter { t[r * l + $0] == 1 }
             let k = relevant.count
             guard k > 0 && k < l else { continue }
             qualifying += 1
-            let order = TorchSortOrder.ascending(row)
-            var position = [Int](repeating: 0, count: l)
-            for (p, j) in order.enumerated() { position[j] = p }
+            for p in 0..<l { position[Int(orders[r * l + p])] = p }
             let sum = relevant.reduce(0.0) { $0 + Double(l - position[$1]) }
             total += (sum - 0.5 * Double(k) * Double(k + 1)) / (Double(k) * Double(l - k))
         }
