@@ -20,7 +20,8 @@ struct ReferenceScriptTests {
         #expect(!reference.names.isEmpty)
         for name in reference.names { #expect(Self.native.contains(name), "\(name) has no built-in") }
         let missing = Self.native.names.filter { !reference.contains($0) }
-        print("reference scripts: \(reference.names.count) of \(Self.native.names.count) built-ins; without a script: \(missing.joined(separator: ", "))")
+        print("reference scripts: \(reference.names.count) of \(Self.native.names.count) built-ins")
+        #expect(missing.isEmpty, "built-ins without a reference script in Plugins/reference: \(missing.joined(separator: ", "))")
     }
 
     @Test func scriptsPassTheFixtures() throws {
