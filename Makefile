@@ -20,9 +20,10 @@ demo: release
 	$(SWIFT) run -c release --skip-build vernier demo
 
 # The whole suite (fixtures, checker, Lua security suite, MPI jobs, CLI), then
-# the Lua sandbox suite again under AddressSanitizer. The sanitizer run uses
-# Swift Testing only (--disable-xctest): XCTest's empty harness phase trips
-# LeakSanitizer on a leak inside libXCTest itself.
+# the Lua sandbox suite again under AddressSanitizer with leak checking. The
+# sanitizer run uses Swift Testing only (--disable-xctest), and
+# .lsan-suppressions skips objects made once by Swift static initialisers and
+# libXCTest's own harness; any other leak fails the run.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
@@ -30,4 +31,4 @@ test: deps
 
 test-asan: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --disable-xctest --filter VernierLuaTests
+	LSAN_OPTIONS=suppressions=$(CURDIR)/.lsan-suppressions $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --disable-xctest --filter VernierLuaTests

@@ -6,7 +6,11 @@ import VernierCore
 typealias MetricLookup = @Sendable (String) throws -> MetricDescriptor
 
 extension LuaScript {
-    /// Looks names up in `registry` (kept alive by the script).
+    /// Looks names up in `registry` (kept alive by the script, so a script
+    /// loaded with a temporary registry keeps working). Registering the
+    /// script's own descriptor into that same registry makes a reference
+    /// cycle (registry → descriptor → script → registry): remove the entry
+    /// when done, or let a `PluginHost` own both (it holds its registry weakly).
     static func lookup(in registry: MetricRegistry) -> MetricLookup {
         { try registry.descriptor($0) }
     }
