@@ -72,6 +72,12 @@ extension Metric {
     public var optionalInputNames: [String] { [] }
 
     /// The current states.
+    ///
+    /// Read states through this accessor (and `updateCount`) from outside
+    /// this file, not as `metric.storage.state` on an `any Metric`: Swift 6.3
+    /// miscompiled such a nested existential read inside a larger expression
+    /// (`zip(m.storage.state.values, r.storage.state.values)` crashed with a
+    /// bad pointer in a debug build).
     public var state: MetricState { storage.state }
     /// The number of updates folded into the states.
     public var updateCount: Int { storage.updateCount }
