@@ -104,19 +104,20 @@ enum RadixSort {
 /// Rank statistics built on ``RadixSort``.
 enum Ranking {
     /// The 1-based rank of each value, ties sharing the mean of their ranks
-    /// (so the ranks always sum to `n(n + 1)/2`); -0 ties with +0.
+    /// (so the ranks always sum to `n(n + 1)/2`); -0 ties with +0. Ranked
+    /// in float64 with the tensor library's stable argsort, so float64 inputs
+    /// that differ below float32 precision stay distinct.
     ///
     /// - Precondition: no NaN (callers reject it).
-    static func averageRanks(_ values: UnsafeBufferPointer<Float>) -> [Double] {
-        var items = values.enumerated().map { RadixSort.Item(hi: 0, lo: RadixSort.ascendingKey($1), position: UInt32($0)) }
-        RadixSort.sort(&items)
+    static func averageRanks(_ values: [Double]) -> [Double] {
+        let order = (try? Tensor(values).argsort())?.toArray(Int64.self) ?? []
         var ranks = [Double](repeating: 0, count: values.count)
         var start = 0
-        while start < items.count {
+        while start < order.count {
             var end = start + 1
-            while end < items.count && items[end].lo == items[start].lo { end += 1 }
+            while end < order.count && values[Int(order[end])] == values[Int(order[start])] { end += 1 }
             let rank = Double(start + 1 + end) / 2
-            for k in start..<end { ranks[Int(items[k].position)] = rank }
+            for k in start..<end { ranks[Int(order[k])] = rank }
             start = end
         }
         return ranks

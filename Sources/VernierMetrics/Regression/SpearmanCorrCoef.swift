@@ -45,7 +45,9 @@ enum RankCorrelationData {
 /// output, `(N, num_outputs)` otherwise; the value is a scalar or
 /// `[num_outputs]`. Ties share the mean of their ranks. NaN is rejected
 /// (its rank is undefined). States: `preds` and `target`, `cat` lists of
-/// float32 `[N, num_outputs]` batches (TorchMetrics also keeps float32).
+/// float64 `[N, num_outputs]` batches (float32 inputs convert exactly, and
+/// float64 inputs keep their precision, as in TorchMetrics, so values that
+/// differ below float32 precision never become ties).
 /// Compute ranks each column with one stable radix sort.
 public final class SpearmanCorrCoef: RegisteredMetric {
     public static let descriptor = MetricDescriptor(
@@ -67,15 +69,15 @@ public final class SpearmanCorrCoef: RegisteredMetric {
     public convenience init(numOutputs: Int = 1) throws { try self.init(["num_outputs": .int(numOutputs)]) }
 
     public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
-        try RankCorrelationData.append(&state, inputs, numOutputs: numOutputs, floatOnly: true, as: .float32, metric: name)
+        try RankCorrelationData.append(&state, inputs, numOutputs: numOutputs, floatOnly: true, as: .float64, metric: name)
     }
 
     public func computeValue(from state: MetricState) throws -> MetricValue {
         let values = (0..<numOutputs).map { c -> Double in
-            let columns = [RankCorrelationData.column(state, "preds", c, numOutputs: numOutputs, as: Float.self),
-                           RankCorrelationData.column(state, "target", c, numOutputs: numOutputs, as: Float.self)]
+            let columns = [RankCorrelationData.column(state, "preds", c, numOutputs: numOutputs, as: Double.self),
+                           RankCorrelationData.column(state, "target", c, numOutputs: numOutputs, as: Double.self)]
             // The two rankings are independent: one per core.
-            let ranks = Ranking.concurrently(2) { i in columns[i].withUnsafeBufferPointer { Ranking.averageRanks($0) } }
+            let ranks = Ranking.concurrently(2) { i in Ranking.averageRanks(columns[i]) }
             return Self.correlation(ranks[0], ranks[1])
         }
         return .tensor(RankCorrelationData.output(values))
