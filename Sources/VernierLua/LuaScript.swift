@@ -8,8 +8,8 @@ import VernierCore
 /// share no Lua data).
 ///
 /// ```swift
-/// let script = try LuaScript.load(path: "Plugins/examples/rmse.lua")
-/// let metric = try script.makeMetric(["squared": .bool(false)])
+/// let script = try LuaScript.load(path: "Plugins/examples/cost_weighted_error.lua")
+/// let metric = try script.makeMetric(["num_classes": .int(3)])
 /// try metric.update(preds: p, target: t)
 /// print(try metric.compute().summary)
 /// ```

@@ -17,12 +17,6 @@ enum Check {
         }
     }
 
-    static func integral(_ t: Tensor, metric: String, _ name: String) throws {
-        guard !t.dtype.isFloatingPoint else {
-            throw MetricError.invalidInput(metric: metric, argument: name, expected: "an integer or bool tensor of labels, got \(t.dtype)")
-        }
-    }
-
     static func noNaN(_ t: Tensor, metric: String, _ name: String) throws {
         if t.containsNaN() {
             throw MetricError.invalidInput(metric: metric, argument: name, expected: "no NaN values")
@@ -40,9 +34,4 @@ enum Check {
             throw MetricError.invalidInput(metric: metric, argument: name, expected: "at least \(r) dimensions\(why.isEmpty ? "" : " (\(why))"), got shape \(t.shape)")
         }
     }
-}
-
-extension MetricOptions {
-    /// The integer option `name`, or nil when it is `None`.
-    func optionalInt(_ name: String) -> Int? { int(name) }
 }
