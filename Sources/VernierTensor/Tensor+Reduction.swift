@@ -281,50 +281,54 @@ extension Tensor {
     }
 
     /// Minimum and maximum of `n >= 1` floats, NaN if any is NaN: four
-    /// independent branch-free lanes (a NaN never wins a comparison, so it is
-    /// tracked apart).
+    /// independent branch-free lanes over blocks of 4096 elements. A NaN never
+    /// wins a comparison, so each lane also sums `x - x`, which is 0 unless
+    /// `x` is NaN or infinite; only a block whose sum is NaN is searched for
+    /// a NaN element (infinities are legitimate extremes).
     @inline(__always)
     static func floatExtrema<T: FloatElement>(_ p: UnsafePointer<T>, _ n: Int) -> (T, T) {
         var l0 = p[0], l1 = p[0], l2 = p[0], l3 = p[0]
         var h0 = p[0], h1 = p[0], h2 = p[0], h3 = p[0]
-        var nan: UInt8 = 0
-        var i = 0
-        while i + 4 <= n {
-            let a = p[i], b = p[i + 1], c = p[i + 2], d = p[i + 3]
-            l0 = a < l0 ? a : l0; l1 = b < l1 ? b : l1; l2 = c < l2 ? c : l2; l3 = d < l3 ? d : l3
-            h0 = a > h0 ? a : h0; h1 = b > h1 ? b : h1; h2 = c > h2 ? c : h2; h3 = d > h3 ? d : h3
-            nan |= (a != a ? 1 : 0) | (b != b ? 1 : 0) | (c != c ? 1 : 0) | (d != d ? 1 : 0)
-            i += 4
+        var start = 0
+        while start < n {
+            let end = Swift.min(n, start &+ 4096)
+            var z0: T = 0, z1: T = 0, z2: T = 0, z3: T = 0
+            var i = start
+            while i &+ 4 <= end {
+                let a = p[i], b = p[i &+ 1], c = p[i &+ 2], d = p[i &+ 3]
+                l0 = a < l0 ? a : l0; l1 = b < l1 ? b : l1; l2 = c < l2 ? c : l2; l3 = d < l3 ? d : l3
+                h0 = a > h0 ? a : h0; h1 = b > h1 ? b : h1; h2 = c > h2 ? c : h2; h3 = d > h3 ? d : h3
+                z0 += a - a; z1 += b - b; z2 += c - c; z3 += d - d
+                i &+= 4
+            }
+            while i < end {
+                l0 = p[i] < l0 ? p[i] : l0
+                h0 = p[i] > h0 ? p[i] : h0
+                z0 += p[i] - p[i]
+                i &+= 1
+            }
+            if ((z0 + z1) + (z2 + z3)).isNaN && (start..<end).contains(where: { p[$0].isNaN }) { return (.nan, .nan) }
+            start = end
         }
-        while i < n {
-            let a = p[i]
-            l0 = a < l0 ? a : l0
-            h0 = a > h0 ? a : h0
-            nan |= a != a ? 1 : 0
-            i += 1
-        }
-        if nan != 0 || p[0] != p[0] { return (.nan, .nan) }
         return (Swift.min(Swift.min(l0, l1), Swift.min(l2, l3)), Swift.max(Swift.max(h0, h1), Swift.max(h2, h3)))
     }
 
-    /// Minimum and maximum of `n >= 1` integers, with four independent pairs of accumulators.
+    /// Minimum and maximum of `n >= 1` integers, with two independent pairs of accumulators.
     @inline(__always)
     static func intExtrema<T: IntegerElement>(_ p: UnsafePointer<T>, _ n: Int) -> (T, T) {
-        var l0 = p[0], l1 = p[0], l2 = p[0], l3 = p[0]
-        var h0 = p[0], h1 = p[0], h2 = p[0], h3 = p[0]
+        var l0 = p[0], l1 = p[0], h0 = p[0], h1 = p[0]
         var i = 0
-        while i + 4 <= n {
-            let a = p[i], b = p[i + 1], c = p[i + 2], d = p[i + 3]
-            l0 = Swift.min(l0, a); l1 = Swift.min(l1, b); l2 = Swift.min(l2, c); l3 = Swift.min(l3, d)
-            h0 = Swift.max(h0, a); h1 = Swift.max(h1, b); h2 = Swift.max(h2, c); h3 = Swift.max(h3, d)
-            i += 4
+        while i &+ 2 <= n {
+            let a = p[i], b = p[i &+ 1]
+            l0 = Swift.min(l0, a); l1 = Swift.min(l1, b)
+            h0 = Swift.max(h0, a); h1 = Swift.max(h1, b)
+            i &+= 2
         }
-        while i < n {
+        if i < n {
             l0 = Swift.min(l0, p[i])
             h0 = Swift.max(h0, p[i])
-            i += 1
         }
-        return (Swift.min(Swift.min(l0, l1), Swift.min(l2, l3)), Swift.max(Swift.max(h0, h1), Swift.max(h2, h3)))
+        return (Swift.min(l0, l1), Swift.max(h0, h1))
     }
 
     /// The sum of a bool or uint8 tensor's bytes (bools are stored as 0 and 1), split across cores.
@@ -348,8 +352,10 @@ extension Tensor {
         while i + 8 <= n {
             let words = Swift.min(128, (n - i) / 8)
             var lanes: UInt64 = 0
+            // Unchecked offsets: an overflow check per word would stop the loop from vectorising.
+            let block = p + i
             for k in 0..<words {
-                let w = p.loadUnaligned(fromByteOffset: i + k * 8, as: UInt64.self)
+                let w = block.loadUnaligned(fromByteOffset: k &<< 3, as: UInt64.self)
                 lanes &+= (w & low) &+ ((w >> 8) & low)
             }
             total += Int(lanes & 0xFFFF) + Int((lanes >> 16) & 0xFFFF) + Int((lanes >> 32) & 0xFFFF) + Int(lanes >> 48)

@@ -5,13 +5,10 @@
 -- reading); integer preds are 0/1 labels. Targets equal to ignore_index count
 -- nowhere. samplewise: one value per sample over its extra dimensions.
 local function is_float(x) return x:dtype() == "float32" or x:dtype() == "float64" end
--- Whether every element of x (an integer or float tensor) lies in [0, 1];
--- false when any is NaN (NaN fails both comparisons). True when empty.
-local function within01(x)
-  if x:numel() == 0 then return true end
-  local lo, hi = x:aminmax()
-  return lo:item() >= 0 and hi:item() <= 1
-end
+-- Whether every element of x (an integer or float tensor) lies in [0, 1]
+-- (TorchMetrics' test for probabilities); false when any is NaN (NaN fails
+-- both comparisons). True when empty.
+local function within01(x) return x:ge(0):logical_and(x:le(1)):all() end
 
 -- [tn, fp, fn, tp] of one batch: int64 [4], or [N, 4] samplewise. Preds and
 -- target become bool masks (predicted positive, actually positive); the
@@ -23,16 +20,17 @@ local function confusion(preds, target, opt)
   local samplewise = opt.multidim_average == "samplewise"
   metric.check(not samplewise or #ps >= 2, "preds", "at least 2 dimensions (N, ...) for multidim_average='samplewise'")
   local keep = opt.ignore_index ~= nil and target:ne(opt.ignore_index) or nil
-  -- Ignored positions may hold anything: they are set to 0 before the checks.
-  local tv = keep and tensor.where(keep, target, 0) or target
-  metric.check(not is_float(tv) or tv:eq(tv:floor()):logical_and(tv:isfinite()):all(), "target", "integer labels")
-  metric.check(tv:dtype() == "bool" or within01(tv), "target", "values 0 or 1 (or ignore_index)")
-  local t = tv:bool()
+  metric.check(not is_float(target) or target:eq(target:floor()):logical_and(target:isfinite()):all(), "target", "integer labels")
+  -- Every counted target is 0 or 1: the positives and the negatives make up all of them.
+  local t, negatives = target:eq(1), target:eq(0)
+  if keep then t, negatives = t:logical_and(keep), negatives:logical_and(keep) end
+  local n = target:numel()
+  metric.check((t:sum() + negatives:sum()):item() == (keep and keep:sum():item() or n), "target", "values 0 or 1 (or ignore_index)")
   local p
   if is_float(preds) then
     metric.check(opt.input_format ~= "labels", "preds", "integer 0/1 labels (input_format='labels')")
     local logits = opt.input_format == "logits"
-    if not logits and preds:numel() > 0 then
+    if not logits then
       logits = not within01(preds)
       metric.check(not (logits and opt.input_format == "probs"), "preds", "probabilities in [0, 1] without NaN (input_format='probs')")
     end
@@ -43,7 +41,7 @@ local function confusion(preds, target, opt)
   end
   if keep then p = p:logical_and(keep) end
   local rows = samplewise and ps[1] or 1
-  local inner = rows > 0 and target:numel() // rows or 0
+  local inner = rows > 0 and n // rows or 0
   local function total(x) return samplewise and x:reshape(rows, inner):sum(1) or x:sum() end
   local tp, predicted, actual = total(p:logical_and(t)), total(p), total(t)
   local counted = keep and total(keep) or inner
