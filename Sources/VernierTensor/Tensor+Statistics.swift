@@ -34,15 +34,17 @@ extension Tensor {
 
     /// Whether any element is non-zero (NaN counts as true); false when empty
     /// (PyTorch's `torch.any`).
-    public func any() -> Bool { firstIndex(zero: false) != nil }
+    public func any() -> Bool { dtype == .bool ? byteSum() > 0 : firstIndex(zero: false) != nil }
 
     /// Whether every element is non-zero (NaN counts as true); true when empty
     /// (PyTorch's `torch.all`).
-    public func all() -> Bool { firstIndex(zero: true) == nil }
+    public func all() -> Bool { dtype == .bool ? byteSum() == count : firstIndex(zero: true) == nil }
 
     /// The index of the first element that is zero (or, with `zero` false,
-    /// non-zero), scanning blocks of 4096 elements with a branch-free test
-    /// each so that the search stops early without a branch per element.
+    /// non-zero) of a numeric tensor (bools are counted with ``byteSum()``,
+    /// faster than any search). Scans blocks of 4096 elements with a
+    /// branch-free test each, so the search stops early without a branch per
+    /// element.
     private func firstIndex(zero: Bool) -> Int? {
         func run<T: TensorElement>(_: T.Type, _ isZero: (T) -> Bool) -> Int? {
             withUnsafeBuffer(as: T.self) { buf in
@@ -64,7 +66,7 @@ extension Tensor {
         case .int64: return run(Int64.self) { $0 == 0 }
         case .int32: return run(Int32.self) { $0 == 0 }
         case .uint8: return run(UInt8.self) { $0 == 0 }
-        case .bool: return run(Bool.self) { !$0 }
+        case .bool: preconditionFailure("firstIndex: bool tensors are counted with byteSum")
         }
     }
 
