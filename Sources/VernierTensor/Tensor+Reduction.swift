@@ -269,7 +269,7 @@ extension Tensor {
             }
         }
         switch dtype {
-        case .float32: return run(Float.self, Tensor.floatExtrema)
+        case .float32: return run(Float.self, Tensor.float32Extrema)
         case .float64: return run(Double.self, Tensor.floatExtrema)
         case .int64: return run(Int64.self, Tensor.intExtrema)
         case .int32: return run(Int32.self, Tensor.intExtrema)
@@ -280,7 +280,8 @@ extension Tensor {
         }
     }
 
-    /// Minimum and maximum of `n >= 1` floats, NaN if any is NaN: four
+    /// Minimum and maximum of `n >= 1` floats (float64; float32 has
+    /// ``float32Extrema(_:_:)``), NaN if any is NaN: four
     /// independent branch-free lanes over blocks of 4096 elements. A NaN never
     /// wins a comparison, so each lane also sums `x - x`, which is 0 unless
     /// `x` is NaN or infinite; only a block whose sum is NaN is searched for
@@ -311,6 +312,27 @@ extension Tensor {
             start = end
         }
         return (Swift.min(Swift.min(l0, l1), Swift.min(l2, l3)), Swift.max(Swift.max(h0, h1), Swift.max(h2, h3)))
+    }
+
+    /// Minimum and maximum of `n >= 1` float32 values, NaN if any is NaN, as
+    /// integer min/max (which vectorise) over order-preserving keys: the bits
+    /// of a float as an Int32, with the magnitude bits flipped when the sign
+    /// is set, order like the floats (-0 just below +0). A NaN's key lies
+    /// beyond the key of +inf (or below that of -inf when its sign is set).
+    @inline(__always)
+    static func float32Extrema(_ p: UnsafePointer<Float>, _ n: Int) -> (Float, Float) {
+        @inline(__always) func key(_ bits: Int32) -> Int32 { bits ^ ((bits >> 31) & 0x7FFF_FFFF) }
+        let raw = UnsafeRawPointer(p)
+        var lo = Int32.max, hi = Int32.min
+        for i in 0..<n {
+            let k = key(raw.load(fromByteOffset: i &* 4, as: Int32.self))
+            lo = Swift.min(lo, k)
+            hi = Swift.max(hi, k)
+        }
+        let infinity = Float.infinity.bitPattern
+        if hi > key(Int32(bitPattern: infinity)) || lo < key(Int32(bitPattern: infinity | 0x8000_0000)) { return (.nan, .nan) }
+        // The key map is its own inverse.
+        return (Float(bitPattern: UInt32(bitPattern: key(lo))), Float(bitPattern: UInt32(bitPattern: key(hi))))
     }
 
     /// Minimum and maximum of `n >= 1` integers, with two independent pairs of accumulators.

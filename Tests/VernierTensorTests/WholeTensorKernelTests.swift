@@ -55,6 +55,20 @@ import Testing
         }
     }
 
+    @Test func extremaOfInfinitiesAndNegativeNaN() throws {
+        let (lo, hi) = try Tensor([Float(1), .infinity, -.infinity, -3]).aminmax()
+        #expect(lo.toArray(Float.self) == [-.infinity] && hi.toArray(Float.self) == [.infinity])
+        let (dlo, dhi) = try Tensor([1.0, .infinity, -.infinity, -3]).aminmax()
+        #expect(dlo.toArray(Double.self) == [-.infinity] && dhi.toArray(Double.self) == [.infinity])
+        // A NaN with its sign bit set (the float32 kernel sees it below -inf).
+        let negativeNaN = Float(bitPattern: 0xFFC0_0000)
+        #expect(try Tensor([Float(2), negativeNaN, 5]).reduce(.min).toArray(Float.self)[0].isNaN)
+        #expect(try Tensor([Float(2), negativeNaN, 5]).reduce(.max).toArray(Float.self)[0].isNaN)
+        let (zlo, zhi) = try Tensor([Float(0), -0.0, 0]).aminmax()
+        #expect(zlo.toArray(Float.self) == [0] && zhi.toArray(Float.self) == [0])
+        #expect(try Tensor([Float(-7.5), -2, -100]).aminmax().max.toArray(Float.self) == [-2])
+    }
+
     @Test func extremaOfBoolStayBoolAndEmptyRaises() throws {
         let (lo, hi) = try Tensor([true, false, true]).aminmax()
         #expect(lo.dtype == .bool && lo.toArray(Bool.self) == [false] && hi.toArray(Bool.self) == [true])
