@@ -263,6 +263,16 @@ struct StatScoreTests {
         #expect(cm.computeGroupKey != (try MulticlassPrecision(numClasses: 2)).computeGroupKey)
     }
 
+    @Test func aGenericFamilyNamesItsTaskAndRefusesATaskItLacks() throws {
+        #expect(MultilabelNegativePredictiveValue.descriptor.name == "multilabel_negative_predictive_value")
+        #expect(try BinaryAccuracy(threshold: 0.3).name == "binary_accuracy")
+        // TorchMetrics has no multilabel Cohen's kappa: the generic type spelled out gets an error, not a crash.
+        typealias MultilabelCohenKappa = ClassificationCountingMetric<CohenKappaFormula, MultilabelTask>
+        #expect(MultilabelCohenKappa.descriptor.summary.hasPrefix("not a metric"))
+        #expect(throws: MetricError.self) { try MultilabelCohenKappa(options: MetricOptions()) }
+        #expect(throws: MetricError.self) { try MultilabelCohenKappa.descriptor.make(["num_labels": .int(3)]) }
+    }
+
     @Test func optionsAreChecked() throws {
         for spec in ["binary_precision:zero_division=0.5", "binary_fbeta_score", "binary_fbeta_score:beta=0",
                      "multiclass_recall:num_classes=3,top_k=4", "multiclass_recall", "binary_confusion_matrix:normalize=rows",
