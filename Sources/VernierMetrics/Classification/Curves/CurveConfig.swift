@@ -78,6 +78,23 @@ public enum CurveOptions {
         leading(task) + own + trailing(task)
     }
 
+    /// The options of a family whose multiclass metric alone takes `average`
+    /// (`micro`, `macro` or `none`, default `None`: ROC, precision-recall curve, EER).
+    static func perClass(_ task: ClassificationTask) -> [OptionSpec] {
+        specs(task, task == .multiclass ? [average(["micro", "macro", "none"], default: .none)] : [])
+    }
+
+    /// The options of a family that reduces per-class areas by `average`
+    /// (default `macro`; multilabel also `micro`), after `binary` for the
+    /// binary metric (AUROC, average precision).
+    static func macroAveraged(_ task: ClassificationTask, binary: [OptionSpec] = []) -> [OptionSpec] {
+        switch task {
+        case .binary: return specs(.binary, binary)
+        case .multiclass: return specs(.multiclass, [average(["macro", "weighted", "none"], default: .string("macro"))])
+        case .multilabel: return specs(.multilabel, [average(["micro", "macro", "weighted", "none"], default: .string("macro"))])
+        }
+    }
+
     /// An optional integer as an option value (`None` for nil).
     static func int(_ i: Int?) -> OptionValue { i.map { .int($0) } ?? .none }
 
