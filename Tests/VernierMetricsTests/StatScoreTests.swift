@@ -289,7 +289,7 @@ struct StatScoreTests {
         #expect(MultilabelNegativePredictiveValue.descriptor.name == "multilabel_negative_predictive_value")
         #expect(try BinaryAccuracy(threshold: 0.3).name == "binary_accuracy")
         // TorchMetrics has no multilabel Cohen's kappa: the generic type spelled out gets an error, not a crash.
-        typealias MultilabelCohenKappa = ClassificationCountingMetric<CohenKappaFormula, MultilabelTask>
+        typealias MultilabelCohenKappa = ClassificationMetric<CohenKappaFormula, MultilabelTask>
         #expect(MultilabelCohenKappa.descriptor.summary.hasPrefix("not a metric"))
         #expect(throws: MetricError.self) { try MultilabelCohenKappa(options: MetricOptions()) }
         #expect(throws: MetricError.self) { try MultilabelCohenKappa.descriptor.make(["num_labels": .int(3)]) }

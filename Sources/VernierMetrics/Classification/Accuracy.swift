@@ -36,12 +36,12 @@ public struct AccuracyFormula: PlainStatScoreFormula {
 /// Binary accuracy, `(tp + tn) / (tp + fp + tn + fn)` (see
 /// ``AccuracyFormula``): a float32 scalar, or `[N]` samplewise. Every
 /// target ignored: 0.
-public typealias BinaryAccuracy = ClassificationCountingMetric<AccuracyFormula, BinaryTask>
+public typealias BinaryAccuracy = ClassificationMetric<AccuracyFormula, BinaryTask>
 
 /// Multiclass accuracy: per class `tp / (tp + fn)`, reduced by `average`
 /// (`micro`: the overall fraction correct; see ``AccuracyFormula``).
-public typealias MulticlassAccuracy = ClassificationCountingMetric<AccuracyFormula, MulticlassTask>
+public typealias MulticlassAccuracy = ClassificationMetric<AccuracyFormula, MulticlassTask>
 
 /// Multilabel accuracy: per label `(tp + tn) / (tp + fp + tn + fn)`, reduced
 /// by `average` (see ``AccuracyFormula``).
-public typealias MultilabelAccuracy = ClassificationCountingMetric<AccuracyFormula, MultilabelTask>
+public typealias MultilabelAccuracy = ClassificationMetric<AccuracyFormula, MultilabelTask>

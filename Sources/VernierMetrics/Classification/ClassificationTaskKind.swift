@@ -2,7 +2,7 @@ import VernierCore
 
 /// A classification task as a type, so that a metric family is written once
 /// as a generic class and instantiated per task
-/// (`ClassificationCountingMetric<PrecisionFormula, BinaryTask>` is
+/// (`ClassificationMetric<PrecisionFormula, BinaryTask>` is
 /// ``BinaryPrecision``).
 public protocol ClassificationTaskKind: Sendable {
     /// The task this type stands for.

@@ -78,7 +78,7 @@ public struct CohenKappaFormula: CountingFormula {
     }
 }
 
-extension ClassificationCountingMetric where Formula == CohenKappaFormula {
+extension ClassificationMetric where Formula == CohenKappaFormula {
     /// A binary Cohen's kappa with TorchMetrics' defaults (`threshold` 0.5, unweighted).
     public convenience init(threshold: Double = 0.5, weights: KappaWeights = .none, ignoreIndex: Int? = nil) throws where TaskKind == BinaryTask {
         try self.init(["threshold": .double(threshold), "weights": .string(weights.rawValue), "ignore_index": .intOrNone(ignoreIndex)])
@@ -93,9 +93,9 @@ extension ClassificationCountingMetric where Formula == CohenKappaFormula {
 /// Binary Cohen's kappa: agreement between thresholded predictions and
 /// targets beyond chance over the 2 x 2 confusion matrix (see
 /// ``CohenKappaFormula``; NaN when every target and prediction is in one class).
-public typealias BinaryCohenKappa = ClassificationCountingMetric<CohenKappaFormula, BinaryTask>
+public typealias BinaryCohenKappa = ClassificationMetric<CohenKappaFormula, BinaryTask>
 
 /// Multiclass Cohen's kappa over the `C x C` confusion matrix, with weights
 /// `none` (plain kappa), `linear` or `quadratic` in the class distance (see
 /// ``CohenKappaFormula``; NaN when the expected disagreement is 0).
-public typealias MulticlassCohenKappa = ClassificationCountingMetric<CohenKappaFormula, MulticlassTask>
+public typealias MulticlassCohenKappa = ClassificationMetric<CohenKappaFormula, MulticlassTask>

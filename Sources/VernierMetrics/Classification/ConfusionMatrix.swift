@@ -91,7 +91,7 @@ public struct ConfusionMatrixFormula: CountingFormula {
     public func value(from state: MetricState, _ cfg: StatScoresConfig) -> MetricValue { normalize.apply(state["confmat"]) }
 }
 
-extension ClassificationCountingMetric where Formula == ConfusionMatrixFormula {
+extension ClassificationMetric where Formula == ConfusionMatrixFormula {
     /// A binary confusion matrix with TorchMetrics' defaults (`threshold` 0.5, raw counts).
     public convenience init(threshold: Double = 0.5, normalize: ConfusionMatrixNormalization = .none, ignoreIndex: Int? = nil) throws
     where TaskKind == BinaryTask {
@@ -114,11 +114,11 @@ extension ClassificationCountingMetric where Formula == ConfusionMatrixFormula {
 
 /// Binary confusion matrix `[[tn, fp], [fn, tp]]` (rows: target 0/1,
 /// columns: prediction 0/1; see ``ConfusionMatrixFormula``).
-public typealias BinaryConfusionMatrix = ClassificationCountingMetric<ConfusionMatrixFormula, BinaryTask>
+public typealias BinaryConfusionMatrix = ClassificationMetric<ConfusionMatrixFormula, BinaryTask>
 
 /// Multiclass confusion matrix `[C, C]`, rows: target, columns: prediction
 /// (see ``ConfusionMatrixFormula``).
-public typealias MulticlassConfusionMatrix = ClassificationCountingMetric<ConfusionMatrixFormula, MulticlassTask>
+public typealias MulticlassConfusionMatrix = ClassificationMetric<ConfusionMatrixFormula, MulticlassTask>
 
 /// Multilabel confusion matrices `[L, 2, 2]` (see ``ConfusionMatrixFormula``).
-public typealias MultilabelConfusionMatrix = ClassificationCountingMetric<ConfusionMatrixFormula, MultilabelTask>
+public typealias MultilabelConfusionMatrix = ClassificationMetric<ConfusionMatrixFormula, MultilabelTask>

@@ -42,7 +42,7 @@ public struct ExactMatchFormula: CountingFormula {
     }
 }
 
-extension ClassificationCountingMetric where Formula == ExactMatchFormula {
+extension ClassificationMetric where Formula == ExactMatchFormula {
     /// Multiclass exact match over `numClasses` classes.
     public convenience init(numClasses: Int, multidimAverage: MultidimAverage = .global, ignoreIndex: Int? = nil) throws where TaskKind == MulticlassTask {
         try self.init(["num_classes": .int(numClasses), "multidim_average": .string(multidimAverage.rawValue), "ignore_index": .intOrNone(ignoreIndex)])
@@ -58,8 +58,8 @@ extension ClassificationCountingMetric where Formula == ExactMatchFormula {
 
 /// Multiclass exact match: the fraction of samples predicted right at every
 /// position (see ``ExactMatchFormula``); `[N]` of 1 or 0 samplewise.
-public typealias MulticlassExactMatch = ClassificationCountingMetric<ExactMatchFormula, MulticlassTask>
+public typealias MulticlassExactMatch = ClassificationMetric<ExactMatchFormula, MulticlassTask>
 
 /// Multilabel exact match: the fraction of positions with every label
 /// predicted right (see ``ExactMatchFormula``); `[N]` samplewise.
-public typealias MultilabelExactMatch = ClassificationCountingMetric<ExactMatchFormula, MultilabelTask>
+public typealias MultilabelExactMatch = ClassificationMetric<ExactMatchFormula, MultilabelTask>

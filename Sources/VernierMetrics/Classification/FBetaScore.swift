@@ -55,7 +55,7 @@ public struct F1ScoreFormula: PlainStatScoreFormula {
     public func value(_ t: StatTotals, _ cfg: StatScoresConfig) -> MetricValue { FBetaScoreFormula.score(t, cfg, beta: 1) }
 }
 
-extension ClassificationCountingMetric where Formula == FBetaScoreFormula {
+extension ClassificationMetric where Formula == FBetaScoreFormula {
     /// Binary F-beta score with TorchMetrics' defaults (`threshold` 0.5, global, `zero_division` 0).
     public convenience init(beta: Double, threshold: Double = 0.5, multidimAverage: MultidimAverage = .global, ignoreIndex: Int? = nil,
                             zeroDivision: Double = 0) throws where TaskKind == BinaryTask {
@@ -85,20 +85,20 @@ extension ClassificationCountingMetric where Formula == FBetaScoreFormula {
 
 /// Binary F-beta score, `(1 + β²)·tp / ((1 + β²)·tp + β²·fn + fp)` (see
 /// ``FBetaScoreFormula``): a float32 scalar, or `[N]` samplewise. 0/0: `zero_division`.
-public typealias BinaryFBetaScore = ClassificationCountingMetric<FBetaScoreFormula, BinaryTask>
+public typealias BinaryFBetaScore = ClassificationMetric<FBetaScoreFormula, BinaryTask>
 
 /// Multiclass F-beta score: per class, reduced by `average` (see ``FBetaScoreFormula``).
-public typealias MulticlassFBetaScore = ClassificationCountingMetric<FBetaScoreFormula, MulticlassTask>
+public typealias MulticlassFBetaScore = ClassificationMetric<FBetaScoreFormula, MulticlassTask>
 
 /// Multilabel F-beta score: per label, reduced by `average` (see ``FBetaScoreFormula``).
-public typealias MultilabelFBetaScore = ClassificationCountingMetric<FBetaScoreFormula, MultilabelTask>
+public typealias MultilabelFBetaScore = ClassificationMetric<FBetaScoreFormula, MultilabelTask>
 
 /// Binary F1 score, `2·tp / (2·tp + fn + fp)` (see ``F1ScoreFormula``): a
 /// float32 scalar, or `[N]` samplewise. 0/0: `zero_division`.
-public typealias BinaryF1Score = ClassificationCountingMetric<F1ScoreFormula, BinaryTask>
+public typealias BinaryF1Score = ClassificationMetric<F1ScoreFormula, BinaryTask>
 
 /// Multiclass F1 score: per class `2·tp / (2·tp + fn + fp)`, reduced by `average` (see ``F1ScoreFormula``).
-public typealias MulticlassF1Score = ClassificationCountingMetric<F1ScoreFormula, MulticlassTask>
+public typealias MulticlassF1Score = ClassificationMetric<F1ScoreFormula, MulticlassTask>
 
 /// Multilabel F1 score: per label `2·tp / (2·tp + fn + fp)`, reduced by `average` (see ``F1ScoreFormula``).
-public typealias MultilabelF1Score = ClassificationCountingMetric<F1ScoreFormula, MultilabelTask>
+public typealias MultilabelF1Score = ClassificationMetric<F1ScoreFormula, MultilabelTask>

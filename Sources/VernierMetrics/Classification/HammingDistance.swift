@@ -35,12 +35,12 @@ public struct HammingDistanceFormula: PlainStatScoreFormula {
 /// Binary Hamming distance, `1 - (tp + tn) / (tp + fp + tn + fn)` (see
 /// ``HammingDistanceFormula``): a float32 scalar, or `[N]` samplewise.
 /// Nothing counted: 1.
-public typealias BinaryHammingDistance = ClassificationCountingMetric<HammingDistanceFormula, BinaryTask>
+public typealias BinaryHammingDistance = ClassificationMetric<HammingDistanceFormula, BinaryTask>
 
 /// Multiclass Hamming distance: per class `1 - tp / (tp + fn)`, reduced by
 /// `average` (see ``HammingDistanceFormula``). Nothing counted: 1.
-public typealias MulticlassHammingDistance = ClassificationCountingMetric<HammingDistanceFormula, MulticlassTask>
+public typealias MulticlassHammingDistance = ClassificationMetric<HammingDistanceFormula, MulticlassTask>
 
 /// Multilabel Hamming distance: per label `1 - (tp + tn) / (tp + fp + tn + fn)`,
 /// reduced by `average` (see ``HammingDistanceFormula``). Nothing counted: 1.
-public typealias MultilabelHammingDistance = ClassificationCountingMetric<HammingDistanceFormula, MultilabelTask>
+public typealias MultilabelHammingDistance = ClassificationMetric<HammingDistanceFormula, MultilabelTask>

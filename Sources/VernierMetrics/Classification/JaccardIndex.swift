@@ -81,7 +81,7 @@ public struct JaccardIndexFormula: CountingFormula {
     }
 }
 
-extension ClassificationCountingMetric where Formula == JaccardIndexFormula {
+extension ClassificationMetric where Formula == JaccardIndexFormula {
     /// A binary Jaccard index with TorchMetrics' defaults (`threshold` 0.5, `zero_division` 0).
     public convenience init(threshold: Double = 0.5, ignoreIndex: Int? = nil, zeroDivision: Double = 0) throws where TaskKind == BinaryTask {
         try self.init(["threshold": .double(threshold), "ignore_index": .intOrNone(ignoreIndex), "zero_division": .double(zeroDivision)])
@@ -105,13 +105,13 @@ extension ClassificationCountingMetric where Formula == JaccardIndexFormula {
 /// Binary Jaccard index, `tp / (tp + fp + fn)`: the overlap of predicted and
 /// actual positives over their union (see ``JaccardIndexFormula``). No
 /// positive prediction and no positive target (0/0): `zero_division`.
-public typealias BinaryJaccardIndex = ClassificationCountingMetric<JaccardIndexFormula, BinaryTask>
+public typealias BinaryJaccardIndex = ClassificationMetric<JaccardIndexFormula, BinaryTask>
 
 /// Multiclass Jaccard index: per class `tp / (tp + fp + fn)`, reduced by
 /// `average` (`macro`, the default, averages the classes present in preds or
 /// target; see ``JaccardIndexFormula``).
-public typealias MulticlassJaccardIndex = ClassificationCountingMetric<JaccardIndexFormula, MulticlassTask>
+public typealias MulticlassJaccardIndex = ClassificationMetric<JaccardIndexFormula, MulticlassTask>
 
 /// Multilabel Jaccard index: per label `tp / (tp + fp + fn)`, reduced by
 /// `average` (`macro`, the default, averages every label; see ``JaccardIndexFormula``).
-public typealias MultilabelJaccardIndex = ClassificationCountingMetric<JaccardIndexFormula, MultilabelTask>
+public typealias MultilabelJaccardIndex = ClassificationMetric<JaccardIndexFormula, MultilabelTask>

@@ -76,7 +76,7 @@ public struct MatthewsCorrCoefFormula: CountingFormula {
     }
 }
 
-extension ClassificationCountingMetric where Formula == MatthewsCorrCoefFormula {
+extension ClassificationMetric where Formula == MatthewsCorrCoefFormula {
     /// A binary Matthews correlation coefficient with TorchMetrics' defaults (`threshold` 0.5).
     public convenience init(threshold: Double = 0.5, ignoreIndex: Int? = nil) throws where TaskKind == BinaryTask {
         try self.init(["threshold": .double(threshold), "ignore_index": .intOrNone(ignoreIndex)])
@@ -96,13 +96,13 @@ extension ClassificationCountingMetric where Formula == MatthewsCorrCoefFormula 
 /// Binary Matthews correlation coefficient: the correlation between
 /// thresholded predictions and targets (see ``MatthewsCorrCoefFormula``: all
 /// right is 1, all wrong -1, nothing counted 0).
-public typealias BinaryMatthewsCorrCoef = ClassificationCountingMetric<MatthewsCorrCoefFormula, BinaryTask>
+public typealias BinaryMatthewsCorrCoef = ClassificationMetric<MatthewsCorrCoefFormula, BinaryTask>
 
 /// Multiclass Matthews correlation coefficient (Gorodkin's R_K) of the
 /// `C x C` confusion matrix (see ``MatthewsCorrCoefFormula``; a zero
 /// denominator gives 0).
-public typealias MulticlassMatthewsCorrCoef = ClassificationCountingMetric<MatthewsCorrCoefFormula, MulticlassTask>
+public typealias MulticlassMatthewsCorrCoef = ClassificationMetric<MatthewsCorrCoefFormula, MulticlassTask>
 
 /// Multilabel Matthews correlation coefficient: the binary coefficient of
 /// the per-label 2 x 2 matrices summed over labels (see ``MatthewsCorrCoefFormula``).
-public typealias MultilabelMatthewsCorrCoef = ClassificationCountingMetric<MatthewsCorrCoefFormula, MultilabelTask>
+public typealias MultilabelMatthewsCorrCoef = ClassificationMetric<MatthewsCorrCoefFormula, MultilabelTask>

@@ -31,12 +31,12 @@ public struct NegativePredictiveValueFormula: PlainStatScoreFormula {
 /// Binary negative predictive value, `tn / (tn + fn)` (see
 /// ``NegativePredictiveValueFormula``): a float32 scalar, or `[N]`
 /// samplewise. No negative prediction (0/0): 0.
-public typealias BinaryNegativePredictiveValue = ClassificationCountingMetric<NegativePredictiveValueFormula, BinaryTask>
+public typealias BinaryNegativePredictiveValue = ClassificationMetric<NegativePredictiveValueFormula, BinaryTask>
 
 /// Multiclass negative predictive value: per class `tn / (tn + fn)`,
 /// reduced by `average` (see ``NegativePredictiveValueFormula``). 0/0: 0.
-public typealias MulticlassNegativePredictiveValue = ClassificationCountingMetric<NegativePredictiveValueFormula, MulticlassTask>
+public typealias MulticlassNegativePredictiveValue = ClassificationMetric<NegativePredictiveValueFormula, MulticlassTask>
 
 /// Multilabel negative predictive value: per label `tn / (tn + fn)`,
 /// reduced by `average` (see ``NegativePredictiveValueFormula``). 0/0: 0.
-public typealias MultilabelNegativePredictiveValue = ClassificationCountingMetric<NegativePredictiveValueFormula, MultilabelTask>
+public typealias MultilabelNegativePredictiveValue = ClassificationMetric<NegativePredictiveValueFormula, MultilabelTask>

@@ -54,24 +54,24 @@ public struct RecallFormula: PlainStatScoreFormula {
 /// Binary precision, `tp / (tp + fp)` (see ``PrecisionFormula``): a float32
 /// scalar, or `[N]` with `multidim_average="samplewise"`. No positive
 /// prediction (0/0): `zero_division`.
-public typealias BinaryPrecision = ClassificationCountingMetric<PrecisionFormula, BinaryTask>
+public typealias BinaryPrecision = ClassificationMetric<PrecisionFormula, BinaryTask>
 
 /// Multiclass precision: per class `tp / (tp + fp)`, reduced by `average`
 /// (see ``PrecisionFormula``). A class with no positive prediction scores `zero_division`.
-public typealias MulticlassPrecision = ClassificationCountingMetric<PrecisionFormula, MulticlassTask>
+public typealias MulticlassPrecision = ClassificationMetric<PrecisionFormula, MulticlassTask>
 
 /// Multilabel precision: per label `tp / (tp + fp)`, reduced by `average`
 /// (see ``PrecisionFormula``). A label with no positive prediction scores `zero_division`.
-public typealias MultilabelPrecision = ClassificationCountingMetric<PrecisionFormula, MultilabelTask>
+public typealias MultilabelPrecision = ClassificationMetric<PrecisionFormula, MultilabelTask>
 
 /// Binary recall, `tp / (tp + fn)` (see ``RecallFormula``): a float32
 /// scalar, or `[N]` samplewise. No positive target (0/0): `zero_division`.
-public typealias BinaryRecall = ClassificationCountingMetric<RecallFormula, BinaryTask>
+public typealias BinaryRecall = ClassificationMetric<RecallFormula, BinaryTask>
 
 /// Multiclass recall: per class `tp / (tp + fn)`, reduced by `average` (see
 /// ``RecallFormula``). A class with no positive target scores `zero_division`.
-public typealias MulticlassRecall = ClassificationCountingMetric<RecallFormula, MulticlassTask>
+public typealias MulticlassRecall = ClassificationMetric<RecallFormula, MulticlassTask>
 
 /// Multilabel recall: per label `tp / (tp + fn)`, reduced by `average` (see
 /// ``RecallFormula``). A label with no positive target scores `zero_division`.
-public typealias MultilabelRecall = ClassificationCountingMetric<RecallFormula, MultilabelTask>
+public typealias MultilabelRecall = ClassificationMetric<RecallFormula, MultilabelTask>

@@ -30,12 +30,12 @@ public struct SpecificityFormula: PlainStatScoreFormula {
 
 /// Binary specificity, `tn / (tn + fp)` (see ``SpecificityFormula``): a
 /// float32 scalar, or `[N]` samplewise. No negative target (0/0): 0.
-public typealias BinarySpecificity = ClassificationCountingMetric<SpecificityFormula, BinaryTask>
+public typealias BinarySpecificity = ClassificationMetric<SpecificityFormula, BinaryTask>
 
 /// Multiclass specificity: per class `tn / (tn + fp)`, reduced by `average`
 /// (see ``SpecificityFormula``). 0/0: 0.
-public typealias MulticlassSpecificity = ClassificationCountingMetric<SpecificityFormula, MulticlassTask>
+public typealias MulticlassSpecificity = ClassificationMetric<SpecificityFormula, MulticlassTask>
 
 /// Multilabel specificity: per label `tn / (tn + fp)`, reduced by `average`
 /// (see ``SpecificityFormula``). 0/0: 0.
-public typealias MultilabelSpecificity = ClassificationCountingMetric<SpecificityFormula, MultilabelTask>
+public typealias MultilabelSpecificity = ClassificationMetric<SpecificityFormula, MultilabelTask>

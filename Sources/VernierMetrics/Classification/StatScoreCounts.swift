@@ -72,13 +72,13 @@ public struct StatScoresFormula: PlainStatScoreFormula {
 
 /// Binary stat scores: `[tp, fp, tn, fn, support]`, int64 `[5]` (or
 /// `[N, 5]` samplewise), `support = tp + fn` (see ``StatScoresFormula``).
-public typealias BinaryStatScores = ClassificationCountingMetric<StatScoresFormula, BinaryTask>
+public typealias BinaryStatScores = ClassificationMetric<StatScoresFormula, BinaryTask>
 
 /// Multiclass stat scores: `[tp, fp, tn, fn, support]` per class, reduced
 /// by `average` (`micro` and `none` int64 counts, `macro` and `weighted`
 /// float32 means; see ``StatScoresFormula``).
-public typealias MulticlassStatScores = ClassificationCountingMetric<StatScoresFormula, MulticlassTask>
+public typealias MulticlassStatScores = ClassificationMetric<StatScoresFormula, MulticlassTask>
 
 /// Multilabel stat scores: `[tp, fp, tn, fn, support]` per label, reduced
 /// by `average` (see ``StatScoresFormula``).
-public typealias MultilabelStatScores = ClassificationCountingMetric<StatScoresFormula, MultilabelTask>
+public typealias MultilabelStatScores = ClassificationMetric<StatScoresFormula, MultilabelTask>

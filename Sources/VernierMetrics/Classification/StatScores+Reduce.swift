@@ -84,7 +84,12 @@ extension StatScores {
     }
 }
 
-extension StatScoresConfig {
+extension StatScoresConfig: ClassificationConfig {
+    /// Validates a batch and folds its counts in (``StatScores/update(_:_:_:metric:)``).
+    public func update(_ state: inout MetricState, _ inputs: MetricInputs, metric: String) throws {
+        try StatScores.update(&state, inputs, self, metric: metric)
+    }
+
     /// Everything that shapes the states and their update (not `average`,
     /// `zero_division` or other compute-only options).
     public var stateKey: String {

@@ -86,7 +86,7 @@ public struct AUROCFormula: MacroAveragedCurveFormula {
     }
 }
 
-extension CurveMetric where Formula == AUROCFormula {
+extension ClassificationMetric where Formula == AUROCFormula {
     /// Binary AUROC, partial up to `maxFpr` when given.
     public convenience init(maxFpr: Double?, thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws where TaskKind == BinaryTask {
         try self.init(count: nil, ["max_fpr": maxFpr.map { .double($0) } ?? .none], thresholds: thresholds, ignoreIndex: ignoreIndex)
@@ -100,12 +100,12 @@ extension CurveMetric where Formula == AUROCFormula {
 
 /// Area under the ROC curve of binary scores, a float32 scalar (see
 /// ``AUROCFormula``); with `max_fpr` the standardised partial area.
-public typealias BinaryAUROC = CurveMetric<AUROCFormula, BinaryTask>
+public typealias BinaryAUROC = ClassificationMetric<AUROCFormula, BinaryTask>
 
 /// One-vs-rest AUROC of multiclass scores, reduced by `average` (see ``AUROCFormula``).
-public typealias MulticlassAUROC = CurveMetric<AUROCFormula, MulticlassTask>
+public typealias MulticlassAUROC = ClassificationMetric<AUROCFormula, MulticlassTask>
 
 /// AUROC of multilabel scores, each label's area reduced by `average`
 /// (see ``AUROCFormula``). Ignored targets are left out.
-public typealias MultilabelAUROC = CurveMetric<AUROCFormula, MultilabelTask>
+public typealias MultilabelAUROC = ClassificationMetric<AUROCFormula, MultilabelTask>
 

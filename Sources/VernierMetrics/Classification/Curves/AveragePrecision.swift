@@ -56,7 +56,7 @@ public struct AveragePrecisionFormula: MacroAveragedCurveFormula {
     }
 }
 
-extension CurveMetric where Formula == AveragePrecisionFormula {
+extension ClassificationMetric where Formula == AveragePrecisionFormula {
     /// Binary average precision.
     public convenience init(thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws where TaskKind == BinaryTask {
         try self.init(count: nil, thresholds: thresholds, ignoreIndex: ignoreIndex)
@@ -64,12 +64,12 @@ extension CurveMetric where Formula == AveragePrecisionFormula {
 }
 
 /// Average precision of binary scores, a float32 scalar (see ``AveragePrecisionFormula``).
-public typealias BinaryAveragePrecision = CurveMetric<AveragePrecisionFormula, BinaryTask>
+public typealias BinaryAveragePrecision = ClassificationMetric<AveragePrecisionFormula, BinaryTask>
 
 /// One-vs-rest average precision of multiclass scores, reduced by `average`
 /// (see ``AveragePrecisionFormula``).
-public typealias MulticlassAveragePrecision = CurveMetric<AveragePrecisionFormula, MulticlassTask>
+public typealias MulticlassAveragePrecision = ClassificationMetric<AveragePrecisionFormula, MulticlassTask>
 
 /// Average precision of multilabel scores, each label's AP reduced by
 /// `average` (see ``AveragePrecisionFormula``). Ignored targets are left out.
-public typealias MultilabelAveragePrecision = CurveMetric<AveragePrecisionFormula, MultilabelTask>
+public typealias MultilabelAveragePrecision = ClassificationMetric<AveragePrecisionFormula, MultilabelTask>

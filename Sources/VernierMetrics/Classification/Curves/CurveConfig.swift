@@ -123,7 +123,7 @@ public enum CurveOptions {
 ///   `pred >= threshold` as positive.
 /// - every mode: `format_counts` (int64 `[2]`, summed): batches read as
 ///   logits and as probabilities.
-public struct CurveConfig: Sendable {
+public struct CurveConfig: ClassificationConfig {
     /// The task: binary, multiclass or multilabel.
     public let task: ClassificationTask
     /// 1 for binary, the number of classes or labels otherwise.
@@ -195,6 +195,11 @@ public struct CurveConfig: Sendable {
         }
         specs.append(StateSpec(Self.formatState, .zeros([2], dtype: .int64), .sum))
         return specs
+    }
+
+    /// Validates and formats a batch (sigmoid or softmax for logits), then folds it in.
+    public func update(_ state: inout MetricState, _ inputs: MetricInputs, metric: String) throws {
+        try CurveInput.fold(&state, try CurveInput.format(inputs, self, metric: metric), self)
     }
 
     /// Everything that shapes the states and their update (the key of a compute group).

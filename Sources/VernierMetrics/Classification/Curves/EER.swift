@@ -51,11 +51,11 @@ public struct EERFormula: PerClassCurveFormula {
 }
 
 /// Equal error rate of binary scores, a float32 scalar (see ``EERFormula``).
-public typealias BinaryEER = CurveMetric<EERFormula, BinaryTask>
+public typealias BinaryEER = ClassificationMetric<EERFormula, BinaryTask>
 
 /// Equal error rate of multiclass scores (see ``EERFormula``): per class
 /// `[C]` with `average=None` (default); a scalar for the `micro` or `macro` curve.
-public typealias MulticlassEER = CurveMetric<EERFormula, MulticlassTask>
+public typealias MulticlassEER = ClassificationMetric<EERFormula, MulticlassTask>
 
 /// Equal error rate of every label of multilabel scores, `[L]` (see ``EERFormula``).
-public typealias MultilabelEER = CurveMetric<EERFormula, MultilabelTask>
+public typealias MultilabelEER = ClassificationMetric<EERFormula, MultilabelTask>

@@ -96,7 +96,7 @@ public struct LogAUCFormula: CurveFormula {
     }
 }
 
-extension CurveMetric where Formula == LogAUCFormula {
+extension ClassificationMetric where Formula == LogAUCFormula {
     /// Binary LogAUC over `fprRange`.
     public convenience init(fprRange: (Double, Double), thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws
     where TaskKind == BinaryTask {
@@ -124,12 +124,12 @@ extension CurveMetric where Formula == LogAUCFormula {
 }
 
 /// LogAUC of binary scores, a float32 scalar (see ``LogAUCFormula``).
-public typealias BinaryLogAUC = CurveMetric<LogAUCFormula, BinaryTask>
+public typealias BinaryLogAUC = ClassificationMetric<LogAUCFormula, BinaryTask>
 
 /// One-vs-rest LogAUC of multiclass scores: per class `[C]` (default) or
 /// their `macro` mean (see ``LogAUCFormula``).
-public typealias MulticlassLogAUC = CurveMetric<LogAUCFormula, MulticlassTask>
+public typealias MulticlassLogAUC = ClassificationMetric<LogAUCFormula, MulticlassTask>
 
 /// LogAUC of every label of multilabel scores: `[L]` (default) or their
 /// `macro` mean (see ``LogAUCFormula``).
-public typealias MultilabelLogAUC = CurveMetric<LogAUCFormula, MultilabelTask>
+public typealias MultilabelLogAUC = ClassificationMetric<LogAUCFormula, MultilabelTask>

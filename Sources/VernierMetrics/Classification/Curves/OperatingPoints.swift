@@ -130,7 +130,7 @@ extension OperatingPointFormula {
     static func options(_ task: ClassificationTask) -> [OptionSpec] { CurveOptions.specs(task, [kind.spec]) }
 }
 
-extension CurveMetric where Formula: OperatingPointFormula {
+extension ClassificationMetric where Formula: OperatingPointFormula {
     /// The metric from Swift arguments: the constraint's `bound`, `count` classes or labels (nil for binary).
     convenience init(bound: Double, count: Int?, thresholds: CurveThresholds, ignoreIndex: Int?) throws {
         try self.init(count: count, [Formula.kind.option: .double(bound)], thresholds: thresholds, ignoreIndex: ignoreIndex)
@@ -211,7 +211,7 @@ public struct SpecificityAtSensitivityFormula: OperatingPointFormula {
     public init(bound: Double) { self.bound = bound }
 }
 
-extension CurveMetric where Formula == PrecisionAtFixedRecallFormula {
+extension ClassificationMetric where Formula == PrecisionAtFixedRecallFormula {
     /// Binary precision at `minRecall`.
     public convenience init(minRecall: Double, thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws where TaskKind == BinaryTask {
         try self.init(bound: minRecall, count: nil, thresholds: thresholds, ignoreIndex: ignoreIndex)
@@ -230,7 +230,7 @@ extension CurveMetric where Formula == PrecisionAtFixedRecallFormula {
     }
 }
 
-extension CurveMetric where Formula == RecallAtFixedPrecisionFormula {
+extension ClassificationMetric where Formula == RecallAtFixedPrecisionFormula {
     /// Binary recall at `minPrecision`.
     public convenience init(minPrecision: Double, thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws where TaskKind == BinaryTask {
         try self.init(bound: minPrecision, count: nil, thresholds: thresholds, ignoreIndex: ignoreIndex)
@@ -249,7 +249,7 @@ extension CurveMetric where Formula == RecallAtFixedPrecisionFormula {
     }
 }
 
-extension CurveMetric where Formula == SensitivityAtSpecificityFormula {
+extension ClassificationMetric where Formula == SensitivityAtSpecificityFormula {
     /// Binary sensitivity at `minSpecificity`.
     public convenience init(minSpecificity: Double, thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws where TaskKind == BinaryTask {
         try self.init(bound: minSpecificity, count: nil, thresholds: thresholds, ignoreIndex: ignoreIndex)
@@ -268,7 +268,7 @@ extension CurveMetric where Formula == SensitivityAtSpecificityFormula {
     }
 }
 
-extension CurveMetric where Formula == SpecificityAtSensitivityFormula {
+extension ClassificationMetric where Formula == SpecificityAtSensitivityFormula {
     /// Binary specificity at `minSensitivity`.
     public convenience init(minSensitivity: Double, thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws where TaskKind == BinaryTask {
         try self.init(bound: minSensitivity, count: nil, thresholds: thresholds, ignoreIndex: ignoreIndex)
@@ -288,29 +288,29 @@ extension CurveMetric where Formula == SpecificityAtSensitivityFormula {
 }
 
 /// Binary precision at fixed recall, `[precision, threshold]` (see ``PrecisionAtFixedRecallFormula``).
-public typealias BinaryPrecisionAtFixedRecall = CurveMetric<PrecisionAtFixedRecallFormula, BinaryTask>
+public typealias BinaryPrecisionAtFixedRecall = ClassificationMetric<PrecisionAtFixedRecallFormula, BinaryTask>
 /// Per class of multiclass scores (one-vs-rest curves), `[precision [C], threshold [C]]` (see ``PrecisionAtFixedRecallFormula``).
-public typealias MulticlassPrecisionAtFixedRecall = CurveMetric<PrecisionAtFixedRecallFormula, MulticlassTask>
+public typealias MulticlassPrecisionAtFixedRecall = ClassificationMetric<PrecisionAtFixedRecallFormula, MulticlassTask>
 /// Per label of multilabel scores, `[precision [L], threshold [L]]` (see ``PrecisionAtFixedRecallFormula``).
-public typealias MultilabelPrecisionAtFixedRecall = CurveMetric<PrecisionAtFixedRecallFormula, MultilabelTask>
+public typealias MultilabelPrecisionAtFixedRecall = ClassificationMetric<PrecisionAtFixedRecallFormula, MultilabelTask>
 
 /// Binary recall at fixed precision, `[recall, threshold]` (see ``RecallAtFixedPrecisionFormula``).
-public typealias BinaryRecallAtFixedPrecision = CurveMetric<RecallAtFixedPrecisionFormula, BinaryTask>
+public typealias BinaryRecallAtFixedPrecision = ClassificationMetric<RecallAtFixedPrecisionFormula, BinaryTask>
 /// Per class of multiclass scores, `[recall [C], threshold [C]]` (see ``RecallAtFixedPrecisionFormula``).
-public typealias MulticlassRecallAtFixedPrecision = CurveMetric<RecallAtFixedPrecisionFormula, MulticlassTask>
+public typealias MulticlassRecallAtFixedPrecision = ClassificationMetric<RecallAtFixedPrecisionFormula, MulticlassTask>
 /// Per label of multilabel scores, `[recall [L], threshold [L]]` (see ``RecallAtFixedPrecisionFormula``).
-public typealias MultilabelRecallAtFixedPrecision = CurveMetric<RecallAtFixedPrecisionFormula, MultilabelTask>
+public typealias MultilabelRecallAtFixedPrecision = ClassificationMetric<RecallAtFixedPrecisionFormula, MultilabelTask>
 
 /// Binary sensitivity at specificity, `[sensitivity, threshold]` (see ``SensitivityAtSpecificityFormula``).
-public typealias BinarySensitivityAtSpecificity = CurveMetric<SensitivityAtSpecificityFormula, BinaryTask>
+public typealias BinarySensitivityAtSpecificity = ClassificationMetric<SensitivityAtSpecificityFormula, BinaryTask>
 /// Per class of multiclass scores, `[sensitivity [C], threshold [C]]` (see ``SensitivityAtSpecificityFormula``).
-public typealias MulticlassSensitivityAtSpecificity = CurveMetric<SensitivityAtSpecificityFormula, MulticlassTask>
+public typealias MulticlassSensitivityAtSpecificity = ClassificationMetric<SensitivityAtSpecificityFormula, MulticlassTask>
 /// Per label of multilabel scores, `[sensitivity [L], threshold [L]]` (see ``SensitivityAtSpecificityFormula``).
-public typealias MultilabelSensitivityAtSpecificity = CurveMetric<SensitivityAtSpecificityFormula, MultilabelTask>
+public typealias MultilabelSensitivityAtSpecificity = ClassificationMetric<SensitivityAtSpecificityFormula, MultilabelTask>
 
 /// Binary specificity at sensitivity, `[specificity, threshold]` (see ``SpecificityAtSensitivityFormula``).
-public typealias BinarySpecificityAtSensitivity = CurveMetric<SpecificityAtSensitivityFormula, BinaryTask>
+public typealias BinarySpecificityAtSensitivity = ClassificationMetric<SpecificityAtSensitivityFormula, BinaryTask>
 /// Per class of multiclass scores, `[specificity [C], threshold [C]]` (see ``SpecificityAtSensitivityFormula``).
-public typealias MulticlassSpecificityAtSensitivity = CurveMetric<SpecificityAtSensitivityFormula, MulticlassTask>
+public typealias MulticlassSpecificityAtSensitivity = ClassificationMetric<SpecificityAtSensitivityFormula, MulticlassTask>
 /// Per label of multilabel scores, `[specificity [L], threshold [L]]` (see ``SpecificityAtSensitivityFormula``).
-public typealias MultilabelSpecificityAtSensitivity = CurveMetric<SpecificityAtSensitivityFormula, MultilabelTask>
+public typealias MultilabelSpecificityAtSensitivity = ClassificationMetric<SpecificityAtSensitivityFormula, MultilabelTask>

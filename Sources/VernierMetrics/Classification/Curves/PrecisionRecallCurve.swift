@@ -35,7 +35,7 @@ public struct PrecisionRecallCurveFormula: PerClassCurveFormula {
 
 /// The precision-recall curve of binary scores, `[precision, recall,
 /// thresholds]` (see ``PrecisionRecallCurveFormula``).
-public typealias BinaryPrecisionRecallCurve = CurveMetric<PrecisionRecallCurveFormula, BinaryTask>
+public typealias BinaryPrecisionRecallCurve = ClassificationMetric<PrecisionRecallCurveFormula, BinaryTask>
 
 /// One-vs-rest precision-recall curves of multiclass scores (see
 /// ``PrecisionRecallCurveFormula``). `average`: `None` one curve per class
@@ -43,7 +43,7 @@ public typealias BinaryPrecisionRecallCurve = CurveMetric<PrecisionRecallCurveFo
 /// one curve over every (sample, class) pair; `macro` every class's points
 /// pooled, precision sorted ascending, recall the mean of the classes'
 /// interpolated recall.
-public typealias MulticlassPrecisionRecallCurve = CurveMetric<PrecisionRecallCurveFormula, MulticlassTask>
+public typealias MulticlassPrecisionRecallCurve = ClassificationMetric<PrecisionRecallCurveFormula, MulticlassTask>
 
 /// Precision-recall curves of multilabel scores, one per label (see ``PrecisionRecallCurveFormula``).
-public typealias MultilabelPrecisionRecallCurve = CurveMetric<PrecisionRecallCurveFormula, MultilabelTask>
+public typealias MultilabelPrecisionRecallCurve = ClassificationMetric<PrecisionRecallCurveFormula, MultilabelTask>

@@ -33,15 +33,15 @@ public struct ROCFormula: PerClassCurveFormula {
 }
 
 /// The ROC curve of binary scores, `[fpr, tpr, thresholds]` (see ``ROCFormula``).
-public typealias BinaryROC = CurveMetric<ROCFormula, BinaryTask>
+public typealias BinaryROC = ClassificationMetric<ROCFormula, BinaryTask>
 
 /// One-vs-rest ROC curves of multiclass scores (see ``ROCFormula``).
 /// `average`: `None` (default) one `[fpr, tpr, thresholds]` per class
 /// (binned: `[fpr [C, T], tpr [C, T], thresholds [T]]`); `micro` one curve
 /// over every (sample, class) pair; `macro` every class's points pooled, fpr
 /// sorted, tpr the mean of the classes' interpolated tpr, thresholds sorted descending.
-public typealias MulticlassROC = CurveMetric<ROCFormula, MulticlassTask>
+public typealias MulticlassROC = ClassificationMetric<ROCFormula, MulticlassTask>
 
 /// ROC curves of multilabel scores, one `[fpr, tpr, thresholds]` per label
 /// (binned: stacked `[fpr [L, T], tpr [L, T], thresholds]`; see ``ROCFormula``).
-public typealias MultilabelROC = CurveMetric<ROCFormula, MultilabelTask>
+public typealias MultilabelROC = ClassificationMetric<ROCFormula, MultilabelTask>

@@ -2,12 +2,10 @@ import VernierCore
 import VernierTensor
 
 /// The math of one score-based curve family (ROC, precision-recall,
-/// AUROC, average precision, operating points, EER, LogAUC): its own options
-/// and how the accumulated ``CurveData`` becomes the value. One formula
-/// serves the family's binary, multiclass and multilabel metrics (``CurveMetric``).
-public protocol CurveFormula: Sendable {
-    /// The family's registry facts, by task.
-    static var family: ClassificationFamily { get }
+/// AUROC, average precision, operating points, EER, LogAUC): its own
+/// options and how the accumulated ``CurveData`` becomes the value; the
+/// states follow ``CurveConfig``.
+public protocol CurveFormula: ClassificationFormula where Config == CurveConfig {
     /// Reads and checks the formula's own options (`average`, `max_fpr`, ...).
     ///
     /// - Throws: ``MetricError/invalidOption(metric:option:expected:)``.
@@ -16,6 +14,19 @@ public protocol CurveFormula: Sendable {
     ///
     /// - Throws: when the data cannot make a curve (e.g. no sample at all).
     func value(of data: CurveData) throws -> MetricValue
+}
+
+extension CurveFormula {
+    /// The task's curve options (`thresholds`, ...), then the formula's own.
+    public static func make(task: ClassificationTask, options: MetricOptions, metric: String) throws -> (formula: Self, config: CurveConfig) {
+        let config = try CurveConfig(task: task, options: options, metric: metric)
+        return (try Self(options: options, metric: metric), config)
+    }
+
+    /// ``value(of:)`` of the accumulated data.
+    public func compute(_ state: MetricState, _ config: CurveConfig, metric: String) throws -> MetricValue {
+        try value(of: CurveData(state, config, metric: metric))
+    }
 }
 
 /// A curve family whose multiclass metric takes `average` (default `None`:
@@ -27,70 +38,7 @@ public protocol PerClassCurveFormula: CurveFormula {}
 /// `macro`) in its multiclass and multilabel metrics (AUROC, average precision).
 public protocol MacroAveragedCurveFormula: CurveFormula {}
 
-/// A score-based classification metric of one curve `Formula` family for
-/// one `TaskKind`, e.g. ``MulticlassAUROC``.
-///
-/// The options resolve into a ``CurveConfig`` (the state layout: every
-/// score in exact mode, counts per threshold in binned mode; see there) and
-/// the formula. `update` validates and formats a batch (``CurveInput``:
-/// logits get a sigmoid, multiclass a softmax) and folds it in; a rejected
-/// batch changes nothing. `compute` applies the formula to the accumulated
-/// ``CurveData``. Metrics with equal ``CurveConfig/stateKey`` share their
-/// states in a collection.
-///
-/// Inputs by task:
-/// - binary: `preds (N, ...)` probabilities or logits (see
-///   ``InputFormat``), `target (N, ...)` 0/1.
-/// - multiclass: `preds (N, C, ...)` probabilities or logits, `target (N, ...)` labels in [0, C).
-/// - multilabel: `preds (N, L, ...)` probabilities or logits, `target (N, L, ...)` 0/1.
-/// Targets equal to `ignore_index` are left out.
-public final class CurveMetric<Formula: CurveFormula, TaskKind: ClassificationTaskKind>: RegisteredMetric {
-    /// The registry entry of the family's `TaskKind` metric.
-    public static var descriptor: MetricDescriptor { Formula.family.descriptor(of: Self.self, TaskKind.task) }
-
-    /// The registry name, `<task>_<stem>`.
-    public let name: String
-    /// The resolved options.
-    public let options: MetricOptions
-    /// The options that shape the states and the update.
-    public let config: CurveConfig
-    /// The formula, with its own options.
-    public let formula: Formula
-    /// States, update count and cached value.
-    public var storage: MetricStorage
-    /// The family's direction.
-    public let higherIsBetter: Bool?
-
-    /// Builds the metric from resolved options.
-    ///
-    /// - Throws: ``MetricError/invalidOption(metric:option:expected:)`` for
-    ///   options that do not fit together (thresholds out of [0, 1], logits
-    ///   without normalization, a bad `max_fpr` or `fpr_range`);
-    ///   ``MetricError/failed(metric:detail:)`` for a task the family does not have.
-    public init(options: MetricOptions) throws {
-        let info = try Formula.family.requireInfo(TaskKind.task)
-        name = info.name
-        higherIsBetter = info.higherIsBetter
-        self.options = options
-        config = try CurveConfig(task: TaskKind.task, options: options, metric: info.name)
-        formula = try Formula(options: options, metric: info.name)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
-    /// Curve metrics with equal ``CurveConfig/stateKey`` share states.
-    public var computeGroupKey: String? { config.stateKey }
-
-    /// Validates and formats the batch, then folds it into `state`.
-    public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
-        let batch = try CurveInput.format(inputs, config, metric: name)
-        try CurveInput.fold(&state, batch, config)
-    }
-
-    /// The formula applied to the accumulated data.
-    public func computeValue(from state: MetricState) throws -> MetricValue {
-        try formula.value(of: CurveData(state, config, metric: name))
-    }
-
+extension ClassificationMetric where Formula: CurveFormula {
     /// The metric from Swift arguments: `count` classes or labels (nil for
     /// binary), the formula's own options, `thresholds` and `ignore_index`.
     convenience init(count: Int?, _ own: [String: OptionValue] = [:], thresholds: CurveThresholds, ignoreIndex: Int?) throws {
@@ -102,7 +50,7 @@ public final class CurveMetric<Formula: CurveFormula, TaskKind: ClassificationTa
     }
 }
 
-extension CurveMetric where Formula: PerClassCurveFormula {
+extension ClassificationMetric where Formula: PerClassCurveFormula {
     /// The binary metric.
     public convenience init(thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws where TaskKind == BinaryTask {
         try self.init(count: nil, thresholds: thresholds, ignoreIndex: ignoreIndex)
@@ -120,7 +68,7 @@ extension CurveMetric where Formula: PerClassCurveFormula {
     }
 }
 
-extension CurveMetric where Formula: MacroAveragedCurveFormula {
+extension ClassificationMetric where Formula: MacroAveragedCurveFormula {
     /// The multiclass metric over `numClasses` classes; `average` is `"macro"`, `"weighted"` or `"none"`.
     public convenience init(numClasses: Int, average: String = "macro", thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws
     where TaskKind == MulticlassTask {
