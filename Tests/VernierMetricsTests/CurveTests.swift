@@ -158,6 +158,31 @@ struct BinaryCurveTests {
         #expect(throws: MetricError.self) { try BinaryLogAUC(["fpr_range": .list([.double(0), .double(0.1)])]) }
         #expect(throws: MetricError.self) { try BinaryLogAUC(["fpr_range": .list([.double(0.2), .double(0.1)])]) }
     }
+
+    @Test func swiftInitialisersResolveLikeTheRegistry() throws {
+        let registry = MetricRegistry.builtins()
+        let cases: [(any Metric, [String: OptionValue])] = [
+            (try BinaryAUROC(), [:]),
+            (try BinaryAUROC(maxFpr: 0.5, thresholds: .evenlySpaced(5)), ["max_fpr": .double(0.5), "thresholds": .int(5)]),
+            (try MulticlassAUROC(numClasses: 3, average: "weighted"), ["num_classes": .int(3), "average": .string("weighted")]),
+            (try MultilabelAveragePrecision(numLabels: 2, ignoreIndex: -1), ["num_labels": .int(2), "ignore_index": .int(-1)]),
+            (try BinaryAveragePrecision(thresholds: .list([0.2, 0.7])), ["thresholds": .list([.double(0.2), .double(0.7)])]),
+            (try MulticlassROC(numClasses: 3, average: "macro"), ["num_classes": .int(3), "average": .string("macro")]),
+            (try MultilabelPrecisionRecallCurve(numLabels: 2), ["num_labels": .int(2)]),
+            (try MulticlassEER(numClasses: 4), ["num_classes": .int(4)]),
+            (try BinaryLogAUC(), [:]),
+            (try BinaryLogAUC(fprRange: (0.01, 0.5)), ["fpr_range": .list([.double(0.01), .double(0.5)])]),
+            (try MultilabelLogAUC(numLabels: 2, average: "macro"), ["num_labels": .int(2), "average": .string("macro")]),
+            (try MulticlassRecallAtFixedPrecision(numClasses: 3, minPrecision: 0.25), ["num_classes": .int(3), "min_precision": .double(0.25)]),
+            (try MultilabelSensitivityAtSpecificity(numLabels: 2, minSpecificity: 0.5, thresholds: .evenlySpaced(3)),
+             ["num_labels": .int(2), "min_specificity": .double(0.5), "thresholds": .int(3)]),
+        ]
+        for (metric, given) in cases {
+            let expected = try registry.make(metric.name, given)
+            #expect(metric.options == expected.options, "\(metric.name): \(metric.options) vs \(expected.options)")
+            #expect(metric.computeGroupKey == expected.computeGroupKey, "\(metric.name)")
+        }
+    }
 }
 
 @Suite("Curve family: curve counts")

@@ -406,6 +406,17 @@ struct RegressionTests {
         let ev = try ExplainedVariance(multioutput: .varianceWeighted)
         try ev.update(preds: Tensor([1, 2, 3] as [Float]), target: Tensor([1, 2, 4] as [Float]))
         #expect(abs(try ev.compute().doubleValue! - 6.0 / 7) < 1e-6)
+        let meanErrors: [(any Metric, [String: OptionValue])] = [
+            (try MeanSquaredError(squared: false, numOutputs: 2), ["squared": .bool(false), "num_outputs": .int(2)]),
+            (try MeanAbsoluteError(numOutputs: 3), ["num_outputs": .int(3)]),
+            (try LogCoshError(), [:]),
+            (try MeanSquaredLogError(), [:]),
+            (try ContinuousRankedProbabilityScore(), [:]),
+        ]
+        for (metric, given) in meanErrors {
+            let expected = try registry.make(metric.name, given)
+            #expect(metric.options == expected.options && metric.state.layoutSignature == expected.state.layoutSignature, "\(metric.name)")
+        }
     }
 
     // MARK: Helpers

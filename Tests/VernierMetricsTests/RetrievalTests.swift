@@ -218,5 +218,15 @@ struct RetrievalTests {
         #expect(auroc.options == (try RetrievalAUROC(["top_k": .int(3), "max_fpr": .double(0.5), "aggregation": .string("median")])).options)
         let curve = try RetrievalRecallAtFixedPrecision(minPrecision: 0.5, maxK: 4, ignoreIndex: -1)
         #expect(curve.options["max_k"] == .int(4) && curve.options["ignore_index"] == .int(-1))
+        let cases: [(any Metric, [String: OptionValue])] = [
+            (try RetrievalFallOut(topK: 2), ["top_k": .int(2)]),
+            (try RetrievalMAP(topK: 2, emptyTargetAction: .skip), ["top_k": .int(2), "empty_target_action": .string("skip")]),
+            (try RetrievalPrecision(topK: 3, adaptiveK: true), ["top_k": .int(3), "adaptive_k": .bool(true)]),
+            (try RetrievalRPrecision(emptyTargetAction: .error, aggregation: .max), ["empty_target_action": .string("error"), "aggregation": .string("max")]),
+            (try RetrievalHitRate(ignoreIndex: -1), ["ignore_index": .int(-1)]),
+        ]
+        for (metric, given) in cases {
+            #expect(metric.options == (try registry.make(metric.name, given)).options, "\(metric.name)")
+        }
     }
 }

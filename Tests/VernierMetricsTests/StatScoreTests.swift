@@ -263,6 +263,38 @@ struct StatScoreTests {
         #expect(cm.computeGroupKey != (try MulticlassPrecision(numClasses: 2)).computeGroupKey)
     }
 
+    @Test func swiftInitialisersResolveLikeTheRegistry() throws {
+        let cases: [(any Metric, [String: OptionValue])] = [
+            (try BinaryAccuracy(threshold: 0.3, multidimAverage: .samplewise), ["threshold": .double(0.3), "multidim_average": .string("samplewise")]),
+            (try MultilabelStatScores(numLabels: 3, average: .micro), ["num_labels": .int(3), "average": .string("micro")]),
+            (try MulticlassHammingDistance(numClasses: 4, topK: 2, ignoreIndex: 0),
+             ["num_classes": .int(4), "top_k": .int(2), "ignore_index": .int(0)]),
+            (try MultilabelFBetaScore(beta: 2, numLabels: 3, zeroDivision: 1), ["beta": .double(2), "num_labels": .int(3), "zero_division": .int(1)]),
+            (try MulticlassExactMatch(numClasses: 3, multidimAverage: .samplewise), ["num_classes": .int(3), "multidim_average": .string("samplewise")]),
+            (try MultilabelExactMatch(numLabels: 2, threshold: 0.7), ["num_labels": .int(2), "threshold": .double(0.7)]),
+            (try MultilabelJaccardIndex(numLabels: 2, average: .none, zeroDivision: 1),
+             ["num_labels": .int(2), "average": .string("none"), "zero_division": .int(1)]),
+            (try BinaryMatthewsCorrCoef(ignoreIndex: -1), ["ignore_index": .int(-1)]),
+            (try BinaryCohenKappa(weights: .quadratic), ["weights": .string("quadratic")]),
+            (try MultilabelConfusionMatrix(numLabels: 2, normalize: .all), ["num_labels": .int(2), "normalize": .string("all")]),
+        ]
+        for (metric, given) in cases {
+            let expected = try Self.registry.make(metric.name, given)
+            #expect(metric.options == expected.options, "\(metric.name): \(metric.options) vs \(expected.options)")
+            #expect(metric.computeGroupKey == expected.computeGroupKey, "\(metric.name)")
+        }
+    }
+
+    @Test func aGenericFamilyNamesItsTaskAndRefusesATaskItLacks() throws {
+        #expect(MultilabelNegativePredictiveValue.descriptor.name == "multilabel_negative_predictive_value")
+        #expect(try BinaryAccuracy(threshold: 0.3).name == "binary_accuracy")
+        // TorchMetrics has no multilabel Cohen's kappa: the generic type spelled out gets an error, not a crash.
+        typealias MultilabelCohenKappa = ClassificationMetric<CohenKappaFormula, MultilabelTask>
+        #expect(MultilabelCohenKappa.descriptor.summary.hasPrefix("not a metric"))
+        #expect(throws: MetricError.self) { try MultilabelCohenKappa(options: MetricOptions()) }
+        #expect(throws: MetricError.self) { try MultilabelCohenKappa.descriptor.make(["num_labels": .int(3)]) }
+    }
+
     @Test func optionsAreChecked() throws {
         for spec in ["binary_precision:zero_division=0.5", "binary_fbeta_score", "binary_fbeta_score:beta=0",
                      "multiclass_recall:num_classes=3,top_k=4", "multiclass_recall", "binary_confusion_matrix:normalize=rows",

@@ -49,12 +49,30 @@ public enum ClassificationOptions {
     /// Options of the stat-score family for the multilabel task.
     public static let multilabelStatScores: [OptionSpec] = [numLabels, threshold, average("macro"), multidimAverage, ignoreIndex, validateArgs, zeroDivision, inputFormat]
 
+    /// Options of the stat-score family for `task`.
+    public static func statScores(_ task: ClassificationTask) -> [OptionSpec] {
+        switch task {
+        case .binary: return binaryStatScores
+        case .multiclass: return multiclassStatScores
+        case .multilabel: return multilabelStatScores
+        }
+    }
+
     /// Options of the confusion-matrix family (matrix, Matthews, kappa) for the binary task.
     public static let binaryConfusionMatrix: [OptionSpec] = [threshold, ignoreIndex, validateArgs, inputFormat]
     /// Options of the confusion-matrix family for the multiclass task.
     public static let multiclassConfusionMatrix: [OptionSpec] = [numClasses, ignoreIndex, validateArgs]
     /// Options of the confusion-matrix family for the multilabel task.
     public static let multilabelConfusionMatrix: [OptionSpec] = [numLabels, threshold, ignoreIndex, validateArgs, inputFormat]
+
+    /// Options of the confusion-matrix family for `task`.
+    public static func confusionMatrix(_ task: ClassificationTask) -> [OptionSpec] {
+        switch task {
+        case .binary: return binaryConfusionMatrix
+        case .multiclass: return multiclassConfusionMatrix
+        case .multilabel: return multilabelConfusionMatrix
+        }
+    }
 
     // MARK: Swift initialisers
 

@@ -30,8 +30,31 @@ public enum KappaWeights: String, Sendable {
 /// by chance. When the weighted expected disagreement is 0 (e.g. every
 /// target and prediction in one class, or nothing counted) the ratio is
 /// 0/0 and the result is NaN, as in TorchMetrics.
-enum CohenKappaFormula {
-    static func value(_ confmat: Tensor, weights: KappaWeights) -> Double {
+public struct CohenKappaFormula: CountingFormula {
+    /// `binary_cohen_kappa` and `multiclass_cohen_kappa` (TorchMetrics has no multilabel one): `weights` after `ignore_index`; higher is better.
+    public static let family = ClassificationFamily("cohen_kappa", higherIsBetter: true, summaries: [
+        .binary: "binary Cohen's kappa (weights none/linear/quadratic)",
+        .multiclass: "multiclass Cohen's kappa (weights none/linear/quadratic)",
+    ]) { task in
+        task == .binary
+            ? [ClassificationOptions.threshold, ClassificationOptions.ignoreIndex, ClassificationOptions.weights,
+               ClassificationOptions.validateArgs, ClassificationOptions.inputFormat]
+            : [ClassificationOptions.numClasses, ClassificationOptions.ignoreIndex, ClassificationOptions.weights, ClassificationOptions.validateArgs]
+    }
+
+    /// ``ClassificationStatistics/confusionMatrix``.
+    public static let statistics = ClassificationStatistics.confusionMatrix
+
+    /// The disagreement weights.
+    public let weights: KappaWeights
+
+    /// Reads `weights`.
+    public init(options: MetricOptions, metric: String) { weights = KappaWeights(options) }
+
+    /// κ of the accumulated confusion matrix, a float32 scalar.
+    public func value(from state: MetricState, _ cfg: StatScoresConfig) -> MetricValue { .scalar(kappa(state["confmat"])) }
+
+    func kappa(_ confmat: Tensor) -> Double {
         let k = confmat.shape[0]
         let m = confmat.toDoubles()
         var rows = [Double](repeating: 0, count: k), cols = rows
@@ -55,74 +78,24 @@ enum CohenKappaFormula {
     }
 }
 
-/// Binary Cohen's kappa: agreement between thresholded predictions and
-/// targets beyond chance, `1 - Σ w·observed / Σ w·expected` over the 2 x 2
-/// confusion matrix (see ``CohenKappaFormula``; NaN when every target and
-/// prediction is in one class).
-///
-/// Inputs: `preds` (N, ...) probabilities, logits or 0/1 labels, `target`
-/// (N, ...) of 0/1 or `ignore_index` (left out). Output: a float32 scalar.
-public final class BinaryCohenKappa: ConfusionMatrixMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "binary_cohen_kappa", domain: .classification, summary: "binary Cohen's kappa (weights none/linear/quadratic)",
-        options: [ClassificationOptions.threshold, ClassificationOptions.ignoreIndex, ClassificationOptions.weights,
-                  ClassificationOptions.validateArgs, ClassificationOptions.inputFormat]
-    ) { try BinaryCohenKappa(options: $0) }
-
-    public let options: MetricOptions
-    public let config: StatScoresConfig
-    public var storage: MetricStorage
-    /// The disagreement weights.
-    public let weights: KappaWeights
-    public var higherIsBetter: Bool? { true }
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        weights = KappaWeights(options)
-        config = try StatScoresConfig(task: .binary, options: options, metric: Self.descriptor.name, statistics: .confusionMatrix)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
+extension ClassificationMetric where Formula == CohenKappaFormula {
     /// A binary Cohen's kappa with TorchMetrics' defaults (`threshold` 0.5, unweighted).
-    public convenience init(threshold: Double = 0.5, weights: KappaWeights = .none, ignoreIndex: Int? = nil) throws {
+    public convenience init(threshold: Double = 0.5, weights: KappaWeights = .none, ignoreIndex: Int? = nil) throws where TaskKind == BinaryTask {
         try self.init(["threshold": .double(threshold), "weights": .string(weights.rawValue), "ignore_index": .intOrNone(ignoreIndex)])
     }
 
-    public func reduce(confusionMatrix: Tensor) -> MetricValue { .scalar(CohenKappaFormula.value(confusionMatrix, weights: weights)) }
-}
-
-/// Multiclass Cohen's kappa: `1 - Σ w·observed / Σ w·expected` over the
-/// `C x C` confusion matrix, with weights `none` (plain kappa), `linear` or
-/// `quadratic` in the class distance (see ``CohenKappaFormula``).
-///
-/// Inputs: `preds` (N, C, ...) scores (argmax) or (N, ...) labels; `target`
-/// (N, ...) labels in [0, C) or `ignore_index` (left out). Output: a
-/// float32 scalar; NaN when the expected disagreement is 0.
-public final class MulticlassCohenKappa: ConfusionMatrixMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "multiclass_cohen_kappa", domain: .classification, summary: "multiclass Cohen's kappa (weights none/linear/quadratic)",
-        options: [ClassificationOptions.numClasses, ClassificationOptions.ignoreIndex, ClassificationOptions.weights,
-                  ClassificationOptions.validateArgs]
-    ) { try MulticlassCohenKappa(options: $0) }
-
-    public let options: MetricOptions
-    public let config: StatScoresConfig
-    public var storage: MetricStorage
-    /// The disagreement weights.
-    public let weights: KappaWeights
-    public var higherIsBetter: Bool? { true }
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        weights = KappaWeights(options)
-        config = try StatScoresConfig(task: .multiclass, options: options, metric: Self.descriptor.name, statistics: .confusionMatrix)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
     /// A multiclass Cohen's kappa over `numClasses` classes.
-    public convenience init(numClasses: Int, weights: KappaWeights = .none, ignoreIndex: Int? = nil) throws {
+    public convenience init(numClasses: Int, weights: KappaWeights = .none, ignoreIndex: Int? = nil) throws where TaskKind == MulticlassTask {
         try self.init(["num_classes": .int(numClasses), "weights": .string(weights.rawValue), "ignore_index": .intOrNone(ignoreIndex)])
     }
-
-    public func reduce(confusionMatrix: Tensor) -> MetricValue { .scalar(CohenKappaFormula.value(confusionMatrix, weights: weights)) }
 }
+
+/// Binary Cohen's kappa: agreement between thresholded predictions and
+/// targets beyond chance over the 2 x 2 confusion matrix (see
+/// ``CohenKappaFormula``; NaN when every target and prediction is in one class).
+public typealias BinaryCohenKappa = ClassificationMetric<CohenKappaFormula, BinaryTask>
+
+/// Multiclass Cohen's kappa over the `C x C` confusion matrix, with weights
+/// `none` (plain kappa), `linear` or `quadratic` in the class distance (see
+/// ``CohenKappaFormula``; NaN when the expected disagreement is 0).
+public typealias MulticlassCohenKappa = ClassificationMetric<CohenKappaFormula, MulticlassTask>

@@ -1,21 +1,6 @@
 import VernierCore
 import VernierTensor
 
-/// A metric computed from the accumulated confusion matrix (the `confmat`
-/// state, see ``ClassificationStatistics/confusionMatrix``).
-public protocol ConfusionMatrixMetric: ClassificationCountingMetric {
-    /// The value for an accumulated int64 confusion matrix: `[2, 2]`
-    /// (binary), `[C, C]` (multiclass) or `[L, 2, 2]` (multilabel), rows
-    /// indexed by the target and columns by the prediction.
-    func reduce(confusionMatrix: Tensor) -> MetricValue
-}
-
-extension ConfusionMatrixMetric {
-    public func computeValue(from state: MetricState) throws -> MetricValue {
-        reduce(confusionMatrix: state["confmat"])
-    }
-}
-
 /// How a confusion matrix is normalised (TorchMetrics' `normalize`).
 public enum ConfusionMatrixNormalization: String, Sendable {
     /// Each row (target class) divided by its sum.
@@ -68,114 +53,72 @@ public enum ConfusionMatrixNormalization: String, Sendable {
     }
 }
 
-/// Options of a confusion-matrix metric with `normalize`, in TorchMetrics' order.
-private func withNormalize(_ specs: [OptionSpec]) -> [OptionSpec] {
-    var out = specs
-    out.insert(ClassificationOptions.normalize, at: out.firstIndex { $0.name == "validate_args" } ?? out.count)
-    return out
-}
-
-/// Binary confusion matrix `[[tn, fp], [fn, tp]]` (rows: target 0/1,
-/// columns: prediction 0/1): int64 counts, or float32 ratios with
-/// `normalize` (`true`: per target row, `pred`: per predicted column,
-/// `all`: over the total; 0/0 gives 0).
+/// The confusion matrix itself (TorchMetrics' `_confusion_matrix_reduce`):
+/// rows indexed by the target, columns by the prediction; int64 counts, or
+/// float32 ratios with `normalize` (`true`: per target row, `pred`: per
+/// predicted column, `all`: over the total; per label for multilabel; 0/0
+/// gives 0).
 ///
-/// Inputs: `preds` (N, ...) probabilities, logits or 0/1 labels, `target`
-/// (N, ...) of 0/1 or `ignore_index` (left out); extra dimensions are
-/// flattened. Under `input_format=auto` the logits test looks only at the
-/// positions that are not ignored, as in TorchMetrics.
-public final class BinaryConfusionMatrix: ConfusionMatrixMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "binary_confusion_matrix", domain: .classification, summary: "binary confusion matrix [[tn, fp], [fn, tp]]",
-        options: withNormalize(ClassificationOptions.binaryConfusionMatrix)
-    ) { try BinaryConfusionMatrix(options: $0) }
+/// - binary: `[[tn, fp], [fn, tp]]`, `[2, 2]`. Under `input_format=auto`
+///   the logits test looks only at the positions that are not ignored, as in
+///   TorchMetrics.
+/// - multiclass: `[C, C]`, cell `(i, j)` counting positions of target class
+///   `i` predicted as class `j`.
+/// - multilabel: `[L, 2, 2]`, per label `[[tn, fp], [fn, tp]]`.
+public struct ConfusionMatrixFormula: CountingFormula {
+    /// `binary_confusion_matrix`, `multiclass_...`, `multilabel_...`: the task's
+    /// confusion-matrix options with `normalize` before `validate_args`; no direction.
+    public static let family = ClassificationFamily("confusion_matrix", higherIsBetter: nil, summaries: [
+        .binary: "binary confusion matrix [[tn, fp], [fn, tp]]",
+        .multiclass: "multiclass confusion matrix [C, C] (rows: target)",
+        .multilabel: "multilabel confusion matrices [L, 2, 2]",
+    ]) { task in
+        var options = ClassificationOptions.confusionMatrix(task)
+        options.insert(ClassificationOptions.normalize, at: options.firstIndex { $0.name == "validate_args" } ?? options.count)
+        return options
+    }
 
-    public let options: MetricOptions
-    public let config: StatScoresConfig
-    public var storage: MetricStorage
+    /// ``ClassificationStatistics/confusionMatrix``.
+    public static let statistics = ClassificationStatistics.confusionMatrix
+
     /// How the matrix is normalised.
     public let normalize: ConfusionMatrixNormalization
 
-    public init(options: MetricOptions) throws {
-        self.options = options
-        normalize = ConfusionMatrixNormalization(options)
-        config = try StatScoresConfig(task: .binary, options: options, metric: Self.descriptor.name, statistics: .confusionMatrix)
-        storage = MetricStorage(config.stateSpecs)
-    }
+    /// Reads `normalize`.
+    public init(options: MetricOptions, metric: String) { normalize = ConfusionMatrixNormalization(options) }
 
+    /// The accumulated matrix, normalised.
+    public func value(from state: MetricState, _ cfg: StatScoresConfig) -> MetricValue { normalize.apply(state["confmat"]) }
+}
+
+extension ClassificationMetric where Formula == ConfusionMatrixFormula {
     /// A binary confusion matrix with TorchMetrics' defaults (`threshold` 0.5, raw counts).
-    public convenience init(threshold: Double = 0.5, normalize: ConfusionMatrixNormalization = .none, ignoreIndex: Int? = nil) throws {
+    public convenience init(threshold: Double = 0.5, normalize: ConfusionMatrixNormalization = .none, ignoreIndex: Int? = nil) throws
+    where TaskKind == BinaryTask {
         try self.init(["threshold": .double(threshold), "normalize": .string(normalize.rawValue), "ignore_index": .intOrNone(ignoreIndex)])
     }
 
-    public func reduce(confusionMatrix: Tensor) -> MetricValue { normalize.apply(confusionMatrix) }
-}
-
-/// Multiclass confusion matrix `[C, C]`: cell `(i, j)` counts positions of
-/// target class `i` predicted as class `j`; int64 counts, or float32 ratios
-/// with `normalize` (`true`: per target row, `pred`: per predicted column,
-/// `all`: over the total; 0/0 gives 0).
-///
-/// Inputs: `preds` (N, C, ...) scores (argmax) or (N, ...) labels; `target`
-/// (N, ...) labels in [0, C) or `ignore_index` (left out).
-public final class MulticlassConfusionMatrix: ConfusionMatrixMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "multiclass_confusion_matrix", domain: .classification, summary: "multiclass confusion matrix [C, C] (rows: target)",
-        options: withNormalize(ClassificationOptions.multiclassConfusionMatrix)
-    ) { try MulticlassConfusionMatrix(options: $0) }
-
-    public let options: MetricOptions
-    public let config: StatScoresConfig
-    public var storage: MetricStorage
-    /// How the matrix is normalised.
-    public let normalize: ConfusionMatrixNormalization
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        normalize = ConfusionMatrixNormalization(options)
-        config = try StatScoresConfig(task: .multiclass, options: options, metric: Self.descriptor.name, statistics: .confusionMatrix)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
     /// A multiclass confusion matrix over `numClasses` classes.
-    public convenience init(numClasses: Int, normalize: ConfusionMatrixNormalization = .none, ignoreIndex: Int? = nil) throws {
+    public convenience init(numClasses: Int, normalize: ConfusionMatrixNormalization = .none, ignoreIndex: Int? = nil) throws
+    where TaskKind == MulticlassTask {
         try self.init(["num_classes": .int(numClasses), "normalize": .string(normalize.rawValue), "ignore_index": .intOrNone(ignoreIndex)])
     }
 
-    public func reduce(confusionMatrix: Tensor) -> MetricValue { normalize.apply(confusionMatrix) }
-}
-
-/// Multilabel confusion matrices `[L, 2, 2]`: per label `[[tn, fp], [fn, tp]]`;
-/// int64 counts, or float32 ratios with `normalize` (within each label's
-/// 2 x 2 block; 0/0 gives 0).
-///
-/// Inputs: `preds` and `target` of shape (N, L, ...); float preds are
-/// thresholded (sigmoid first for logits), target holds 0/1 or
-/// `ignore_index` (left out).
-public final class MultilabelConfusionMatrix: ConfusionMatrixMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "multilabel_confusion_matrix", domain: .classification, summary: "multilabel confusion matrices [L, 2, 2]",
-        options: withNormalize(ClassificationOptions.multilabelConfusionMatrix)
-    ) { try MultilabelConfusionMatrix(options: $0) }
-
-    public let options: MetricOptions
-    public let config: StatScoresConfig
-    public var storage: MetricStorage
-    /// How the matrices are normalised.
-    public let normalize: ConfusionMatrixNormalization
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        normalize = ConfusionMatrixNormalization(options)
-        config = try StatScoresConfig(task: .multilabel, options: options, metric: Self.descriptor.name, statistics: .confusionMatrix)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
     /// Multilabel confusion matrices over `numLabels` labels.
-    public convenience init(numLabels: Int, threshold: Double = 0.5, normalize: ConfusionMatrixNormalization = .none, ignoreIndex: Int? = nil) throws {
+    public convenience init(numLabels: Int, threshold: Double = 0.5, normalize: ConfusionMatrixNormalization = .none, ignoreIndex: Int? = nil) throws
+    where TaskKind == MultilabelTask {
         try self.init(["num_labels": .int(numLabels), "threshold": .double(threshold), "normalize": .string(normalize.rawValue),
                        "ignore_index": .intOrNone(ignoreIndex)])
     }
-
-    public func reduce(confusionMatrix: Tensor) -> MetricValue { normalize.apply(confusionMatrix) }
 }
+
+/// Binary confusion matrix `[[tn, fp], [fn, tp]]` (rows: target 0/1,
+/// columns: prediction 0/1; see ``ConfusionMatrixFormula``).
+public typealias BinaryConfusionMatrix = ClassificationMetric<ConfusionMatrixFormula, BinaryTask>
+
+/// Multiclass confusion matrix `[C, C]`, rows: target, columns: prediction
+/// (see ``ConfusionMatrixFormula``).
+public typealias MulticlassConfusionMatrix = ClassificationMetric<ConfusionMatrixFormula, MulticlassTask>
+
+/// Multilabel confusion matrices `[L, 2, 2]` (see ``ConfusionMatrixFormula``).
+public typealias MultilabelConfusionMatrix = ClassificationMetric<ConfusionMatrixFormula, MultilabelTask>

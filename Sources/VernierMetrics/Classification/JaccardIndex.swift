@@ -13,9 +13,37 @@ import VernierTensor
 ///   by support (target count). Both divide without a guard, as TorchMetrics
 ///   does: when no class has weight the result is NaN.
 /// - `none`: one value per class.
-enum JaccardFormula {
-    static func value(_ confmat: Tensor, _ cfg: StatScoresConfig) -> MetricValue {
-        let m = confmat.toDoubles()
+/// Output: float32, a scalar or `[C]` (`none`).
+public struct JaccardIndexFormula: CountingFormula {
+    /// `binary_jaccard_index`, `multiclass_...`, `multilabel_...`; higher is better.
+    public static let family = ClassificationFamily("jaccard_index", higherIsBetter: true, summaries: [
+        .binary: "binary Jaccard index tp / (tp + fp + fn)",
+        .multiclass: "multiclass Jaccard index (micro/macro/weighted/none)",
+        .multilabel: "multilabel Jaccard index (micro/macro/weighted/none)",
+    ]) { task in
+        switch task {
+        case .binary:
+            return [ClassificationOptions.threshold, ClassificationOptions.ignoreIndex, ClassificationOptions.validateArgs,
+                    ClassificationOptions.zeroDivision, ClassificationOptions.inputFormat]
+        case .multiclass:
+            return [ClassificationOptions.numClasses, ClassificationOptions.average("macro"), ClassificationOptions.ignoreIndex,
+                    ClassificationOptions.validateArgs, ClassificationOptions.zeroDivision]
+        case .multilabel:
+            return [ClassificationOptions.numLabels, ClassificationOptions.threshold, ClassificationOptions.average("macro"),
+                    ClassificationOptions.ignoreIndex, ClassificationOptions.validateArgs, ClassificationOptions.zeroDivision,
+                    ClassificationOptions.inputFormat]
+        }
+    }
+
+    /// ``ClassificationStatistics/confusionMatrix``.
+    public static let statistics = ClassificationStatistics.confusionMatrix
+
+    /// The formula; it reads no option (`average` and `zero_division` come with the config).
+    public init(options: MetricOptions, metric: String) {}
+
+    /// The index of the accumulated confusion matrix, reduced by `average`.
+    public func value(from state: MetricState, _ cfg: StatScoresConfig) -> MetricValue {
+        let m = state["confmat"].toDoubles()
         let zd = cfg.zeroDivision
         if cfg.task == .binary { return .scalar(safeDivide(m[3], m[1] + m[2] + m[3], zd)) }
         let k = cfg.numClasses
@@ -53,104 +81,37 @@ enum JaccardFormula {
     }
 }
 
-/// Binary Jaccard index: `tp / (tp + fp + fn)`, the overlap of predicted and
-/// actual positives over their union. No positive prediction and no
-/// positive target (0/0): `zero_division`.
-///
-/// Inputs: `preds` (N, ...) probabilities, logits or 0/1 labels, `target`
-/// (N, ...) of 0/1 or `ignore_index` (left out). Output: a float32 scalar.
-public final class BinaryJaccardIndex: ConfusionMatrixMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "binary_jaccard_index", domain: .classification, summary: "binary Jaccard index tp / (tp + fp + fn)",
-        options: [ClassificationOptions.threshold, ClassificationOptions.ignoreIndex, ClassificationOptions.validateArgs,
-                  ClassificationOptions.zeroDivision, ClassificationOptions.inputFormat]
-    ) { try BinaryJaccardIndex(options: $0) }
-
-    public let options: MetricOptions
-    public let config: StatScoresConfig
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = try StatScoresConfig(task: .binary, options: options, metric: Self.descriptor.name, statistics: .confusionMatrix)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
+extension ClassificationMetric where Formula == JaccardIndexFormula {
     /// A binary Jaccard index with TorchMetrics' defaults (`threshold` 0.5, `zero_division` 0).
-    public convenience init(threshold: Double = 0.5, ignoreIndex: Int? = nil, zeroDivision: Double = 0) throws {
+    public convenience init(threshold: Double = 0.5, ignoreIndex: Int? = nil, zeroDivision: Double = 0) throws where TaskKind == BinaryTask {
         try self.init(["threshold": .double(threshold), "ignore_index": .intOrNone(ignoreIndex), "zero_division": .double(zeroDivision)])
     }
 
-    public func reduce(confusionMatrix: Tensor) -> MetricValue { JaccardFormula.value(confusionMatrix, config) }
-}
-
-/// Multiclass Jaccard index: per class `tp / (tp + fp + fn)`, reduced by
-/// `average` (see ``JaccardFormula``; `macro`, the default, averages the
-/// classes present in preds or target).
-///
-/// Inputs: `preds` (N, C, ...) scores (argmax) or (N, ...) labels; `target`
-/// (N, ...) labels in [0, C) or `ignore_index` (left out). Output: float32,
-/// a scalar or `[C]` (`none`).
-public final class MulticlassJaccardIndex: ConfusionMatrixMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "multiclass_jaccard_index", domain: .classification, summary: "multiclass Jaccard index (micro/macro/weighted/none)",
-        options: [ClassificationOptions.numClasses, ClassificationOptions.average("macro"), ClassificationOptions.ignoreIndex,
-                  ClassificationOptions.validateArgs, ClassificationOptions.zeroDivision]
-    ) { try MulticlassJaccardIndex(options: $0) }
-
-    public let options: MetricOptions
-    public let config: StatScoresConfig
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = try StatScoresConfig(task: .multiclass, options: options, metric: Self.descriptor.name, statistics: .confusionMatrix)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
     /// A multiclass Jaccard index over `numClasses` classes.
-    public convenience init(numClasses: Int, average: ClassAverage = .macro, ignoreIndex: Int? = nil, zeroDivision: Double = 0) throws {
+    public convenience init(numClasses: Int, average: ClassAverage = .macro, ignoreIndex: Int? = nil, zeroDivision: Double = 0) throws
+    where TaskKind == MulticlassTask {
         try self.init(["num_classes": .int(numClasses), "average": .string(average.rawValue), "ignore_index": .intOrNone(ignoreIndex),
                        "zero_division": .double(zeroDivision)])
     }
 
-    public func reduce(confusionMatrix: Tensor) -> MetricValue { JaccardFormula.value(confusionMatrix, config) }
-}
-
-/// Multilabel Jaccard index: per label `tp / (tp + fp + fn)`, reduced by
-/// `average` (see ``JaccardFormula``; `macro`, the default, averages every
-/// label).
-///
-/// Inputs: `preds` and `target` of shape (N, L, ...); float preds are
-/// thresholded (sigmoid first for logits), target holds 0/1 or
-/// `ignore_index` (left out). Output: float32, a scalar or `[L]` (`none`).
-public final class MultilabelJaccardIndex: ConfusionMatrixMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "multilabel_jaccard_index", domain: .classification, summary: "multilabel Jaccard index (micro/macro/weighted/none)",
-        options: [ClassificationOptions.numLabels, ClassificationOptions.threshold, ClassificationOptions.average("macro"),
-                  ClassificationOptions.ignoreIndex, ClassificationOptions.validateArgs, ClassificationOptions.zeroDivision,
-                  ClassificationOptions.inputFormat]
-    ) { try MultilabelJaccardIndex(options: $0) }
-
-    public let options: MetricOptions
-    public let config: StatScoresConfig
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = try StatScoresConfig(task: .multilabel, options: options, metric: Self.descriptor.name, statistics: .confusionMatrix)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
     /// A multilabel Jaccard index over `numLabels` labels.
     public convenience init(numLabels: Int, threshold: Double = 0.5, average: ClassAverage = .macro, ignoreIndex: Int? = nil,
-                            zeroDivision: Double = 0) throws {
+                            zeroDivision: Double = 0) throws where TaskKind == MultilabelTask {
         try self.init(["num_labels": .int(numLabels), "threshold": .double(threshold), "average": .string(average.rawValue),
                        "ignore_index": .intOrNone(ignoreIndex), "zero_division": .double(zeroDivision)])
     }
-
-    public func reduce(confusionMatrix: Tensor) -> MetricValue { JaccardFormula.value(confusionMatrix, config) }
 }
+
+/// Binary Jaccard index, `tp / (tp + fp + fn)`: the overlap of predicted and
+/// actual positives over their union (see ``JaccardIndexFormula``). No
+/// positive prediction and no positive target (0/0): `zero_division`.
+public typealias BinaryJaccardIndex = ClassificationMetric<JaccardIndexFormula, BinaryTask>
+
+/// Multiclass Jaccard index: per class `tp / (tp + fp + fn)`, reduced by
+/// `average` (`macro`, the default, averages the classes present in preds or
+/// target; see ``JaccardIndexFormula``).
+public typealias MulticlassJaccardIndex = ClassificationMetric<JaccardIndexFormula, MulticlassTask>
+
+/// Multilabel Jaccard index: per label `tp / (tp + fp + fn)`, reduced by
+/// `average` (`macro`, the default, averages every label; see ``JaccardIndexFormula``).
+public typealias MultilabelJaccardIndex = ClassificationMetric<JaccardIndexFormula, MultilabelTask>

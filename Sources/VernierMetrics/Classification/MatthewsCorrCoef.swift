@@ -13,9 +13,25 @@ import VernierTensor
 /// sample right is 1, with every sample wrong -1; a zero denominator is 0,
 /// except that a 2 x 2 matrix then uses the formula with `eps` (float32
 /// machine epsilon) added to each marginal and a numerator chosen by which
-/// cells are empty. An empty matrix gives 0.
-enum MatthewsFormula {
-    static func value(_ confmat: Tensor) -> Double {
+/// cells are empty. An empty matrix gives 0. Value in [-1, 1].
+public struct MatthewsCorrCoefFormula: CountingFormula {
+    /// `binary_matthews_corrcoef`, `multiclass_...`, `multilabel_...`; higher is better.
+    public static let family = ClassificationFamily("matthews_corrcoef", higherIsBetter: true, summaries: [
+        .binary: "binary Matthews correlation coefficient",
+        .multiclass: "multiclass Matthews correlation coefficient",
+        .multilabel: "multilabel Matthews correlation coefficient",
+    ]) { ClassificationOptions.confusionMatrix($0) }
+
+    /// ``ClassificationStatistics/confusionMatrix``.
+    public static let statistics = ClassificationStatistics.confusionMatrix
+
+    /// The formula; it reads no option.
+    public init(options: MetricOptions, metric: String) {}
+
+    /// The coefficient of the accumulated confusion matrix, a float32 scalar.
+    public func value(from state: MetricState, _ cfg: StatScoresConfig) -> MetricValue { .scalar(Self.coefficient(state["confmat"])) }
+
+    static func coefficient(_ confmat: Tensor) -> Double {
         let k = confmat.shape[confmat.rank - 1]
         var m = [Double](repeating: 0, count: k * k)
         let all = confmat.toDoubles()
@@ -60,96 +76,33 @@ enum MatthewsFormula {
     }
 }
 
-/// Binary Matthews correlation coefficient, in [-1, 1]: the correlation
-/// between thresholded predictions and targets (see ``MatthewsFormula`` for
-/// the formula and its degenerate cases: all right is 1, all wrong -1,
-/// nothing counted 0).
-///
-/// Inputs: `preds` (N, ...) probabilities, logits or 0/1 labels, `target`
-/// (N, ...) of 0/1 or `ignore_index` (left out). Output: a float32 scalar.
-public final class BinaryMatthewsCorrCoef: ConfusionMatrixMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "binary_matthews_corrcoef", domain: .classification, summary: "binary Matthews correlation coefficient",
-        options: ClassificationOptions.binaryConfusionMatrix
-    ) { try BinaryMatthewsCorrCoef(options: $0) }
-
-    public let options: MetricOptions
-    public let config: StatScoresConfig
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = try StatScoresConfig(task: .binary, options: options, metric: Self.descriptor.name, statistics: .confusionMatrix)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
+extension ClassificationMetric where Formula == MatthewsCorrCoefFormula {
     /// A binary Matthews correlation coefficient with TorchMetrics' defaults (`threshold` 0.5).
-    public convenience init(threshold: Double = 0.5, ignoreIndex: Int? = nil) throws {
+    public convenience init(threshold: Double = 0.5, ignoreIndex: Int? = nil) throws where TaskKind == BinaryTask {
         try self.init(["threshold": .double(threshold), "ignore_index": .intOrNone(ignoreIndex)])
     }
 
-    public func reduce(confusionMatrix: Tensor) -> MetricValue { .scalar(MatthewsFormula.value(confusionMatrix)) }
-}
-
-/// Multiclass Matthews correlation coefficient (Gorodkin's R_K): the
-/// correlation of the `C x C` confusion matrix (see ``MatthewsFormula``; a
-/// zero denominator gives 0).
-///
-/// Inputs: `preds` (N, C, ...) scores (argmax) or (N, ...) labels; `target`
-/// (N, ...) labels in [0, C) or `ignore_index` (left out). Output: a float32 scalar.
-public final class MulticlassMatthewsCorrCoef: ConfusionMatrixMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "multiclass_matthews_corrcoef", domain: .classification, summary: "multiclass Matthews correlation coefficient",
-        options: ClassificationOptions.multiclassConfusionMatrix
-    ) { try MulticlassMatthewsCorrCoef(options: $0) }
-
-    public let options: MetricOptions
-    public let config: StatScoresConfig
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = try StatScoresConfig(task: .multiclass, options: options, metric: Self.descriptor.name, statistics: .confusionMatrix)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
     /// A multiclass Matthews correlation coefficient over `numClasses` classes.
-    public convenience init(numClasses: Int, ignoreIndex: Int? = nil) throws {
+    public convenience init(numClasses: Int, ignoreIndex: Int? = nil) throws where TaskKind == MulticlassTask {
         try self.init(["num_classes": .int(numClasses), "ignore_index": .intOrNone(ignoreIndex)])
     }
 
-    public func reduce(confusionMatrix: Tensor) -> MetricValue { .scalar(MatthewsFormula.value(confusionMatrix)) }
-}
-
-/// Multilabel Matthews correlation coefficient: the binary coefficient of
-/// the per-label 2 x 2 matrices summed over labels (see ``MatthewsFormula``).
-///
-/// Inputs: `preds` and `target` of shape (N, L, ...); float preds are
-/// thresholded (sigmoid first for logits), target holds 0/1 or
-/// `ignore_index` (left out). Output: a float32 scalar.
-public final class MultilabelMatthewsCorrCoef: ConfusionMatrixMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "multilabel_matthews_corrcoef", domain: .classification, summary: "multilabel Matthews correlation coefficient",
-        options: ClassificationOptions.multilabelConfusionMatrix
-    ) { try MultilabelMatthewsCorrCoef(options: $0) }
-
-    public let options: MetricOptions
-    public let config: StatScoresConfig
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = try StatScoresConfig(task: .multilabel, options: options, metric: Self.descriptor.name, statistics: .confusionMatrix)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
     /// A multilabel Matthews correlation coefficient over `numLabels` labels.
-    public convenience init(numLabels: Int, threshold: Double = 0.5, ignoreIndex: Int? = nil) throws {
+    public convenience init(numLabels: Int, threshold: Double = 0.5, ignoreIndex: Int? = nil) throws where TaskKind == MultilabelTask {
         try self.init(["num_labels": .int(numLabels), "threshold": .double(threshold), "ignore_index": .intOrNone(ignoreIndex)])
     }
-
-    public func reduce(confusionMatrix: Tensor) -> MetricValue { .scalar(MatthewsFormula.value(confusionMatrix)) }
 }
+
+/// Binary Matthews correlation coefficient: the correlation between
+/// thresholded predictions and targets (see ``MatthewsCorrCoefFormula``: all
+/// right is 1, all wrong -1, nothing counted 0).
+public typealias BinaryMatthewsCorrCoef = ClassificationMetric<MatthewsCorrCoefFormula, BinaryTask>
+
+/// Multiclass Matthews correlation coefficient (Gorodkin's R_K) of the
+/// `C x C` confusion matrix (see ``MatthewsCorrCoefFormula``; a zero
+/// denominator gives 0).
+public typealias MulticlassMatthewsCorrCoef = ClassificationMetric<MatthewsCorrCoefFormula, MulticlassTask>
+
+/// Multilabel Matthews correlation coefficient: the binary coefficient of
+/// the per-label 2 x 2 matrices summed over labels (see ``MatthewsCorrCoefFormula``).
+public typealias MultilabelMatthewsCorrCoef = ClassificationMetric<MatthewsCorrCoefFormula, MultilabelTask>

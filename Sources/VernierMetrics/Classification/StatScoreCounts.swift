@@ -13,8 +13,20 @@ import VernierTensor
 ///   Samplewise adds a leading `N` axis. In the multilabel samplewise
 ///   weighted case TorchMetrics normalises by the support summed over all
 ///   samples and labels, not per sample; Vernier does the same.
-enum StatScoresFormula {
-    static func value(_ t: StatTotals, _ cfg: StatScoresConfig) -> MetricValue {
+/// Nothing counted: all zeros (`weighted`: NaN).
+public struct StatScoresFormula: PlainStatScoreFormula {
+    /// `binary_stat_scores`, `multiclass_stat_scores`, `multilabel_stat_scores`; no direction.
+    public static let family = ClassificationFamily("stat_scores", higherIsBetter: nil, summaries: [
+        .binary: "binary [tp, fp, tn, fn, support]",
+        .multiclass: "multiclass [tp, fp, tn, fn, support] (micro/macro/weighted/none)",
+        .multilabel: "multilabel [tp, fp, tn, fn, support] (micro/macro/weighted/none)",
+    ]) { ClassificationOptions.statScores($0) }
+
+    /// The formula.
+    public init() {}
+
+    /// The `[tp, fp, tn, fn, support]` rows, reduced by `average`.
+    public func value(_ t: StatTotals, _ cfg: StatScoresConfig) -> MetricValue {
         let samplewise = cfg.multidimAverage == .samplewise
         func cell(_ i: Int) -> [Double] {
             let tp = t.tp[i], fn = t.fn[i]
@@ -58,100 +70,15 @@ enum StatScoresFormula {
     }
 }
 
-/// Binary stat scores: `[tp, fp, tn, fn, support]` (int64 `[5]`, or `[N, 5]`
-/// with `multidim_average="samplewise"`), `support = tp + fn`.
-///
-/// Inputs: `preds` (N, ...) probabilities, logits (sigmoid applied, see
-/// ``InputFormat``) or 0/1 labels; `target` (N, ...) of 0/1 (or
-/// `ignore_index`, left out). Nothing counted: all zeros.
-public final class BinaryStatScores: StatScoresMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "binary_stat_scores", domain: .classification, summary: "binary [tp, fp, tn, fn, support]",
-        options: ClassificationOptions.binaryStatScores
-    ) { try BinaryStatScores(options: $0) }
-
-    public let options: MetricOptions
-    public let config: StatScoresConfig
-    public var storage: MetricStorage
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = try StatScoresConfig(task: .binary, options: options, metric: Self.descriptor.name)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
-    /// Binary stat scores with TorchMetrics' defaults (`threshold` 0.5, global).
-    public convenience init(threshold: Double = 0.5, multidimAverage: MultidimAverage = .global, ignoreIndex: Int? = nil) throws {
-        try self.init(ClassificationOptions.binary(threshold: threshold, multidimAverage: multidimAverage, ignoreIndex: ignoreIndex, zeroDivision: 0))
-    }
-
-    public func reduce(_ totals: StatTotals) -> MetricValue { StatScoresFormula.value(totals, config) }
-}
+/// Binary stat scores: `[tp, fp, tn, fn, support]`, int64 `[5]` (or
+/// `[N, 5]` samplewise), `support = tp + fn` (see ``StatScoresFormula``).
+public typealias BinaryStatScores = ClassificationMetric<StatScoresFormula, BinaryTask>
 
 /// Multiclass stat scores: `[tp, fp, tn, fn, support]` per class, reduced
-/// by `average` (see the shapes and dtypes in ``StatScoresFormula``: `micro`
-/// and `none` are int64 counts, `macro` and `weighted` float32 means).
-///
-/// Inputs: `preds` (N, C, ...) scores (argmax; with `top_k > 1` a position
-/// counts as its target when the target is among the k highest scores) or
-/// (N, ...) labels; `target` (N, ...) labels in [0, C) or `ignore_index`
-/// (left out). A `weighted` result with no support anywhere is NaN, as in
-/// TorchMetrics.
-public final class MulticlassStatScores: StatScoresMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "multiclass_stat_scores", domain: .classification, summary: "multiclass [tp, fp, tn, fn, support] (micro/macro/weighted/none)",
-        options: ClassificationOptions.multiclassStatScores
-    ) { try MulticlassStatScores(options: $0) }
-
-    public let options: MetricOptions
-    public let config: StatScoresConfig
-    public var storage: MetricStorage
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = try StatScoresConfig(task: .multiclass, options: options, metric: Self.descriptor.name)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
-    /// Multiclass stat scores over `numClasses` classes.
-    public convenience init(numClasses: Int, average: ClassAverage = .macro, topK: Int = 1,
-                            multidimAverage: MultidimAverage = .global, ignoreIndex: Int? = nil) throws {
-        try self.init(ClassificationOptions.multiclass(numClasses: numClasses, average: average, topK: topK, multidimAverage: multidimAverage,
-                                                       ignoreIndex: ignoreIndex, zeroDivision: 0))
-    }
-
-    public func reduce(_ totals: StatTotals) -> MetricValue { StatScoresFormula.value(totals, config) }
-}
+/// by `average` (`micro` and `none` int64 counts, `macro` and `weighted`
+/// float32 means; see ``StatScoresFormula``).
+public typealias MulticlassStatScores = ClassificationMetric<StatScoresFormula, MulticlassTask>
 
 /// Multilabel stat scores: `[tp, fp, tn, fn, support]` per label, reduced
 /// by `average` (see ``StatScoresFormula``).
-///
-/// Inputs: `preds` and `target` of shape (N, L, ...); float preds are
-/// thresholded (sigmoid first for logits), target holds 0/1 or
-/// `ignore_index` (left out). A `weighted` result with no support anywhere
-/// is NaN, as in TorchMetrics.
-public final class MultilabelStatScores: StatScoresMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "multilabel_stat_scores", domain: .classification, summary: "multilabel [tp, fp, tn, fn, support] (micro/macro/weighted/none)",
-        options: ClassificationOptions.multilabelStatScores
-    ) { try MultilabelStatScores(options: $0) }
-
-    public let options: MetricOptions
-    public let config: StatScoresConfig
-    public var storage: MetricStorage
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = try StatScoresConfig(task: .multilabel, options: options, metric: Self.descriptor.name)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
-    /// Multilabel stat scores over `numLabels` labels.
-    public convenience init(numLabels: Int, threshold: Double = 0.5, average: ClassAverage = .macro,
-                            multidimAverage: MultidimAverage = .global, ignoreIndex: Int? = nil) throws {
-        try self.init(ClassificationOptions.multilabel(numLabels: numLabels, threshold: threshold, average: average, multidimAverage: multidimAverage,
-                                                       ignoreIndex: ignoreIndex, zeroDivision: 0))
-    }
-
-    public func reduce(_ totals: StatTotals) -> MetricValue { StatScoresFormula.value(totals, config) }
-}
+public typealias MultilabelStatScores = ClassificationMetric<StatScoresFormula, MultilabelTask>

@@ -84,40 +84,16 @@ extension StatScores {
     }
 }
 
-/// A classification metric built on the shared counting engine: options
-/// resolved into a ``StatScoresConfig``, states from it, update through
-/// ``StatScores/update(_:_:_:metric:)``.
-public protocol ClassificationCountingMetric: RegisteredMetric {
-    var config: StatScoresConfig { get }
-}
+extension StatScoresConfig: ClassificationConfig {
+    /// Validates a batch and folds its counts in (``StatScores/update(_:_:_:metric:)``).
+    public func update(_ state: inout MetricState, _ inputs: MetricInputs, metric: String) throws {
+        try StatScores.update(&state, inputs, self, metric: metric)
+    }
 
-extension StatScoresConfig {
     /// Everything that shapes the states and their update (not `average`,
     /// `zero_division` or other compute-only options).
     public var stateKey: String {
         let ignore = ignoreIndex.map(String.init) ?? "None"
         return "\(statistics.rawValue)/\(task.rawValue)/\(numClasses)/\(threshold)/\(topK)/\(multidimAverage.rawValue)/\(ignore)/\(inputFormat.rawValue)"
-    }
-}
-
-extension ClassificationCountingMetric {
-    /// Metrics with equal ``StatScoresConfig/stateKey`` share states.
-    public var computeGroupKey: String? { config.stateKey }
-
-    public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
-        try StatScores.update(&state, inputs, config, metric: name)
-    }
-}
-
-/// A stat-score based metric: conformers only say how the accumulated
-/// `tp`/`fp`/`tn`/`fn` become the value.
-public protocol StatScoresMetric: ClassificationCountingMetric {
-    /// The value for accumulated statistics.
-    func reduce(_ totals: StatTotals) -> MetricValue
-}
-
-extension StatScoresMetric {
-    public func computeValue(from state: MetricState) throws -> MetricValue {
-        reduce(StatScores.totals(state, config))
     }
 }

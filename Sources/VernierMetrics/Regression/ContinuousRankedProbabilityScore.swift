@@ -11,32 +11,24 @@ import VernierTensor
 /// Inputs: `preds` of shape `(N, M)` (M >= 2 ensemble members) and `target`
 /// of shape `(N)`. States: `score` (float64) and `total` (int64 samples),
 /// summed. An empty batch is an error; NaN gives NaN.
-public final class ContinuousRankedProbabilityScore: RegisteredMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "continuous_ranked_probability_score", domain: .regression, summary: "continuous ranked probability score of ensemble forecasts"
-    ) { try ContinuousRankedProbabilityScore(options: $0) }
+public struct ContinuousRankedProbabilityScoreFormula: PlainMeanErrorFormula {
+    /// `continuous_ranked_probability_score`; lower is better.
+    public static let info = MetricInfo(name: "continuous_ranked_probability_score", summary: "continuous ranked probability score of ensemble forecasts",
+                                        higherIsBetter: false)
+    /// `score`.
+    public static let sumState = "score"
+    /// The formula.
+    public init() {}
 
-    public let options: MetricOptions
-    public var storage = MetricStorage([
-        StateSpec("score", .zeros([], dtype: .float64), .sum),
-        StateSpec("total", .zeros([], dtype: .int64), .sum),
-    ])
-    public var higherIsBetter: Bool? { false }
-
-    public init(options: MetricOptions) throws { self.options = options }
-
-    /// CRPS (no options).
-    public convenience init() throws { try self.init([:]) }
-
-    public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
-        let (preds, target) = try RegressionOptions.pair(inputs, metric: name)
+    /// The samples' scores summed, and the samples.
+    public func batch(preds: Tensor, target: Tensor, metric: String) throws -> (sums: Tensor, count: Int64) {
         guard preds.rank == 2, preds.shape[1] >= 2 else {
-            throw MetricError.invalidInput(metric: name, argument: "preds", expected: "shape (N, M) with M >= 2 ensemble members, got \(preds.shape)")
+            throw MetricError.invalidInput(metric: metric, argument: "preds", expected: "shape (N, M) with M >= 2 ensemble members, got \(preds.shape)")
         }
         guard target.shape == [preds.shape[0]] else {
-            throw MetricError.invalidInput(metric: name, argument: "target", expected: "shape (N) = [\(preds.shape[0])] matching preds (N, M), got \(target.shape)")
+            throw MetricError.invalidInput(metric: metric, argument: "target", expected: "shape (N) = [\(preds.shape[0])] matching preds (N, M), got \(target.shape)")
         }
-        try Check.nonEmpty(preds, metric: name, "preds")
+        try Check.nonEmpty(preds, metric: metric, "preds")
         let members = Rows(preds), y = target.toDoubles()
         let m = Double(members.width)
         var total = 0.0
@@ -52,11 +44,9 @@ public final class ContinuousRankedProbabilityScore: RegisteredMetric {
             for (k, x) in sorted.enumerated() { spread += x * Double(2 * k - members.width + 1) }
             total += error / m - spread / (m * m)
         }
-        state["score"] = state["score"] + Tensor.scalar(total, dtype: .float64)
-        state["total"] = state["total"] + Tensor.scalar(Int64(members.count))
-    }
-
-    public func computeValue(from state: MetricState) throws -> MetricValue {
-        .tensor((state["score"] / state["total"]).cast(.float32))
+        return (Tensor.scalar(total, dtype: .float64), Int64(members.count))
     }
 }
+
+/// Continuous ranked probability score (see ``ContinuousRankedProbabilityScoreFormula``).
+public typealias ContinuousRankedProbabilityScore = MeanErrorMetric<ContinuousRankedProbabilityScoreFormula>

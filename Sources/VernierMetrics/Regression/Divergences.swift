@@ -65,27 +65,41 @@ extension Rows {
     }
 }
 
-/// Kullback-Leibler divergence `KL(p ‖ q) = Σ pᵢ log(pᵢ / qᵢ)` per row,
-/// reduced by `reduction` (`mean` by default, `sum`, or `none`: one value per row).
+/// One row-wise divergence between distributions (``DivergenceMetric``):
+/// its registry facts and the divergence of one pair of rows.
+public protocol DivergenceFormula: Sendable {
+    /// The metric's registry facts.
+    static var info: MetricInfo { get }
+    /// The divergence of the probability rows `p` and `q` (normalised to sum
+    /// to 1), or with `logProb` of log-probability rows.
+    static func divergence(_ p: ArraySlice<Double>, _ q: ArraySlice<Double>, logProb: Bool) -> Double
+}
+
+/// A divergence between the rows of `p` and `q`, reduced over rows by
+/// `reduction` (`mean` by default, `sum`, or `none`: one value per row),
+/// e.g. ``KLDivergence``.
 ///
 /// Inputs: `p` and `q` of shape `(N, D)`: unnormalised probabilities (each
 /// row is divided by its sum; negative values and all-zero rows are
-/// rejected) or, with `log_prob = true`, log-probabilities (then
-/// `Σ exp(pᵢ)(pᵢ - qᵢ)`, no normalisation). `pᵢ = 0` contributes 0;
-/// `qᵢ = 0 < pᵢ` gives inf. States: a float64 sum and an int64 row count,
-/// or for `none` a `cat` list of float32 per-row values.
-public final class KLDivergence: RegisteredMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "kl_divergence", domain: .regression, summary: "Kullback-Leibler divergence KL(p || q)",
-        options: [Divergence.logProb, SampleReduction.option(default: "mean")], inputs: ["p", "q"]
-    ) { try KLDivergence(options: $0) }
+/// rejected) or, with `log_prob = true`, log-probabilities (no
+/// normalisation). States: a float64 sum and an int64 row count, or for
+/// `none` a `cat` list of float32 per-row values. Lower is better.
+public final class DivergenceMetric<Formula: DivergenceFormula>: RegisteredMetric {
+    /// The registry entry.
+    public static var descriptor: MetricDescriptor { Formula.info.descriptor(of: Self.self, domain: .regression, inputs: ["p", "q"]) }
 
+    /// The registry name.
+    public var name: String { Formula.info.name }
+    /// The resolved options.
     public let options: MetricOptions
+    /// States, update count and cached value.
     public var storage: MetricStorage
-    public var higherIsBetter: Bool? { false }
+    /// The formula's direction.
+    public var higherIsBetter: Bool? { Formula.info.higherIsBetter }
     let logProb: Bool
     let reduction: SampleReduction
 
+    /// Builds the metric from resolved options.
     public init(options: MetricOptions) throws {
         self.options = options
         logProb = options.bool("log_prob") ?? false
@@ -93,64 +107,58 @@ public final class KLDivergence: RegisteredMetric {
         storage = MetricStorage(reduction.stateSpecs)
     }
 
-    /// KL divergence of (log-)probability rows, reduced by `reduction`.
+    /// The divergence of (log-)probability rows, reduced by `reduction`.
     public convenience init(logProb: Bool = false, reduction: SampleReduction = .mean) throws {
         try self.init(["log_prob": .bool(logProb), "reduction": .string(reduction.rawValue)])
     }
 
+    /// Validates the rows and folds their divergences in.
     public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
         let (p, q) = try Divergence.rows(inputs, logProb: logProb, metric: name)
-        reduction.fold(&state, (0..<p.count).map { logProb ? Divergence.klLog(p[$0], q[$0]) : Divergence.kl(p[$0], q[$0]) })
+        reduction.fold(&state, (0..<p.count).map { Formula.divergence(p[$0], q[$0], logProb: logProb) })
     }
 
+    /// The sum, the mean, or every row's divergence.
     public func computeValue(from state: MetricState) throws -> MetricValue { reduction.value(state) }
+}
+
+/// Kullback-Leibler divergence `KL(p ‖ q) = Σ pᵢ log(pᵢ / qᵢ)` per row;
+/// for log-probabilities `Σ exp(pᵢ)(pᵢ - qᵢ)`. `pᵢ = 0` contributes 0;
+/// `qᵢ = 0 < pᵢ` gives inf.
+public enum KLDivergenceFormula: DivergenceFormula {
+    /// `kl_divergence`, options `log_prob` and `reduction`; lower is better.
+    public static let info = MetricInfo(name: "kl_divergence", summary: "Kullback-Leibler divergence KL(p || q)",
+                                        options: [Divergence.logProb, SampleReduction.option(default: "mean")], higherIsBetter: false)
+
+    /// KL(p ‖ q) of one pair of rows.
+    public static func divergence(_ p: ArraySlice<Double>, _ q: ArraySlice<Double>, logProb: Bool) -> Double {
+        logProb ? Divergence.klLog(p, q) : Divergence.kl(p, q)
+    }
 }
 
 /// Jensen-Shannon divergence `JS(p, q) = ½ KL(p ‖ m) + ½ KL(q ‖ m)` with
-/// `m = (p + q) / 2` per row, reduced by `reduction` (`mean` by default,
-/// `sum`, or `none`), between 0 and log 2.
-///
-/// Inputs as ``KLDivergence`` (`p`, `q` of shape `(N, D)`; with
-/// `log_prob = true` they are log-probabilities and
-/// `log m = log((eᵖ + e^q) / 2)`, computed stably). States as ``KLDivergence``.
-public final class JensenShannonDivergence: RegisteredMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "jensen_shannon_divergence", domain: .regression, summary: "Jensen-Shannon divergence",
-        options: [Divergence.logProb, SampleReduction.option(default: "mean")], inputs: ["p", "q"]
-    ) { try JensenShannonDivergence(options: $0) }
+/// `m = (p + q) / 2` per row, between 0 and log 2; for log-probabilities
+/// `log m = log((eᵖ + e^q) / 2)`, computed stably.
+public enum JensenShannonDivergenceFormula: DivergenceFormula {
+    /// `jensen_shannon_divergence`, options `log_prob` and `reduction`; lower is better.
+    public static let info = MetricInfo(name: "jensen_shannon_divergence", summary: "Jensen-Shannon divergence",
+                                        options: [Divergence.logProb, SampleReduction.option(default: "mean")], higherIsBetter: false)
 
-    public let options: MetricOptions
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { false }
-    let logProb: Bool
-    let reduction: SampleReduction
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        logProb = options.bool("log_prob") ?? false
-        reduction = SampleReduction(options, default: .mean)
-        storage = MetricStorage(reduction.stateSpecs)
-    }
-
-    /// JS divergence of (log-)probability rows, reduced by `reduction`.
-    public convenience init(logProb: Bool = false, reduction: SampleReduction = .mean) throws {
-        try self.init(["log_prob": .bool(logProb), "reduction": .string(reduction.rawValue)])
-    }
-
-    public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
-        let (p, q) = try Divergence.rows(inputs, logProb: logProb, metric: name)
-        let scores = (0..<p.count).map { r -> Double in
-            let m: [Double] = zip(p[r], q[r]).map { a, b in
-                if !logProb { return (a + b) / 2 }
-                let hi = Swift.max(a, b)
-                return hi == -.infinity ? hi : hi + Foundation.log((Foundation.exp(a - hi) + Foundation.exp(b - hi)) / 2)
-            }
-            let mid = m[...]
-            return logProb ? 0.5 * Divergence.klLog(p[r], mid) + 0.5 * Divergence.klLog(q[r], mid)
-                : 0.5 * Divergence.kl(p[r], mid) + 0.5 * Divergence.kl(q[r], mid)
+    /// JS(p, q) of one pair of rows.
+    public static func divergence(_ p: ArraySlice<Double>, _ q: ArraySlice<Double>, logProb: Bool) -> Double {
+        let m: [Double] = zip(p, q).map { a, b in
+            if !logProb { return (a + b) / 2 }
+            let hi = Swift.max(a, b)
+            return hi == -.infinity ? hi : hi + Foundation.log((Foundation.exp(a - hi) + Foundation.exp(b - hi)) / 2)
         }
-        reduction.fold(&state, scores)
+        let mid = m[...]
+        return logProb ? 0.5 * Divergence.klLog(p, mid) + 0.5 * Divergence.klLog(q, mid)
+            : 0.5 * Divergence.kl(p, mid) + 0.5 * Divergence.kl(q, mid)
     }
-
-    public func computeValue(from state: MetricState) throws -> MetricValue { reduction.value(state) }
 }
+
+/// Kullback-Leibler divergence, reduced over rows (see ``KLDivergenceFormula``).
+public typealias KLDivergence = DivergenceMetric<KLDivergenceFormula>
+
+/// Jensen-Shannon divergence, reduced over rows (see ``JensenShannonDivergenceFormula``).
+public typealias JensenShannonDivergence = DivergenceMetric<JensenShannonDivergenceFormula>

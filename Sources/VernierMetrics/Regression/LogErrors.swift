@@ -9,39 +9,25 @@ import VernierTensor
 /// Vernier rejects the batch; exactly -1 gives an infinite error). States:
 /// `sum_squared_log_error` (float64) and `total` (int64), summed. An empty
 /// batch is an error; NaN inputs give NaN.
-public final class MeanSquaredLogError: RegisteredMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "mean_squared_log_error", domain: .regression, summary: "mean squared error of log(1 + x)"
-    ) { try MeanSquaredLogError(options: $0) }
+public struct MeanSquaredLogErrorFormula: PlainMeanErrorFormula {
+    /// `mean_squared_log_error`; lower is better.
+    public static let info = MetricInfo(name: "mean_squared_log_error", summary: "mean squared error of log(1 + x)", higherIsBetter: false)
+    /// `sum_squared_log_error`.
+    public static let sumState = "sum_squared_log_error"
+    /// The formula.
+    public init() {}
 
-    public let options: MetricOptions
-    public var storage = MetricStorage([
-        StateSpec("sum_squared_log_error", .zeros([], dtype: .float64), .sum),
-        StateSpec("total", .zeros([], dtype: .int64), .sum),
-    ])
-    public var higherIsBetter: Bool? { false }
-
-    public init(options: MetricOptions) throws { self.options = options }
-
-    /// MSLE (no options).
-    public convenience init() throws { try self.init([:]) }
-
-    public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
-        let (preds, target) = try RegressionOptions.pair(inputs, metric: name)
-        try RegressionOptions.validate(preds, target, numOutputs: 1, metric: name)
+    /// The squared log errors summed.
+    public func batch(preds: Tensor, target: Tensor, metric: String) throws -> (sums: Tensor, count: Int64) {
+        try RegressionOptions.validate(preds, target, numOutputs: 1, metric: metric)
         for (t, argument) in [(preds, "preds"), (target, "target")] where t.valueRange().min < -1 {
-            throw MetricError.invalidInput(metric: name, argument: argument, expected: "values >= -1 (log(1 + x) is undefined below), found \(t.valueRange().min)")
+            throw MetricError.invalidInput(metric: metric, argument: argument, expected: "values >= -1 (log(1 + x) is undefined below), found \(t.valueRange().min)")
         }
         let s = FusedSums.columns(preds, target, columns: 1) { p, t in
             let d = Foundation.log1p(p) - Foundation.log1p(t)
             return SIMD4(d * d, 0, 0, 0)
         }
-        state["sum_squared_log_error"] = state["sum_squared_log_error"] + Tensor.scalar(s[0][0], dtype: .float64)
-        state["total"] = state["total"] + Tensor.scalar(Int64(preds.count))
-    }
-
-    public func computeValue(from state: MetricState) throws -> MetricValue {
-        .tensor((state["sum_squared_log_error"] / state["total"]).cast(.float32))
+        return (Tensor.scalar(s[0][0], dtype: .float64), Int64(preds.count))
     }
 }
 
@@ -55,42 +41,30 @@ public final class MeanSquaredLogError: RegisteredMetric {
 /// `(N, num_outputs)` otherwise; the value is a scalar or `[num_outputs]`.
 /// States: `sum_log_cosh_error` (float64) and `total` (int64 rows), summed.
 /// An empty batch is an error; NaN inputs give NaN.
-public final class LogCoshError: RegisteredMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "log_cosh_error", domain: .regression, summary: "mean of log(cosh(preds - target))",
-        options: [RegressionOptions.numOutputs]
-    ) { try LogCoshError(options: $0) }
+public struct LogCoshErrorFormula: ColumnMeanErrorFormula {
+    /// `log_cosh_error`, option `num_outputs`; lower is better.
+    public static let info = MetricInfo(name: "log_cosh_error", summary: "mean of log(cosh(preds - target))", options: [RegressionOptions.numOutputs],
+                                        higherIsBetter: false)
+    /// `sum_log_cosh_error`.
+    public static let sumState = "sum_log_cosh_error"
+    /// `num_outputs`.
+    public let numOutputs: Int
+    /// The formula over `numOutputs` outputs.
+    public init(numOutputs: Int) { self.numOutputs = numOutputs }
 
-    public let options: MetricOptions
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { false }
-    let numOutputs: Int
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        numOutputs = options.int("num_outputs") ?? 1
-        storage = MetricStorage([
-            StateSpec("sum_log_cosh_error", .zeros(RegressionOptions.shape(numOutputs), dtype: .float64), .sum),
-            StateSpec("total", .zeros([], dtype: .int64), .sum),
-        ])
-    }
-
-    /// Log-cosh error over `numOutputs` outputs.
-    public convenience init(numOutputs: Int = 1) throws { try self.init(["num_outputs": .int(numOutputs)]) }
-
-    public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
-        let (preds, target) = try RegressionOptions.pair(inputs, metric: name)
-        try RegressionOptions.validateColumns(preds, target, numOutputs: numOutputs, metric: name)
+    /// The log-cosh errors summed per output, and the rows.
+    public func batch(preds: Tensor, target: Tensor, metric: String) throws -> (sums: Tensor, count: Int64) {
+        try RegressionOptions.validateColumns(preds, target, numOutputs: numOutputs, metric: metric)
         let s = FusedSums.columns(preds, target, columns: numOutputs) { p, t in
             let d = Swift.abs(p - t)
             return SIMD4(d + Foundation.log1p(Foundation.exp(-2 * d)) - M_LN2, 0, 0, 0)
         }
-        let sums = Tensor(s.map { $0[0] }, shape: RegressionOptions.shape(numOutputs))
-        state["sum_log_cosh_error"] = state["sum_log_cosh_error"] + sums
-        state["total"] = state["total"] + Tensor.scalar(Int64(preds.shape[0]))
-    }
-
-    public func computeValue(from state: MetricState) throws -> MetricValue {
-        .tensor((state["sum_log_cosh_error"] / state["total"]).cast(.float32))
+        return (Tensor(s.map { $0[0] }, shape: RegressionOptions.shape(numOutputs)), Int64(preds.shape[0]))
     }
 }
+
+/// Mean squared log error (see ``MeanSquaredLogErrorFormula``).
+public typealias MeanSquaredLogError = MeanErrorMetric<MeanSquaredLogErrorFormula>
+
+/// Log-cosh error (see ``LogCoshErrorFormula``).
+public typealias LogCoshError = MeanErrorMetric<LogCoshErrorFormula>

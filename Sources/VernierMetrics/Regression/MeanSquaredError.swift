@@ -10,85 +10,67 @@ import VernierTensor
 /// dimensions are flattened for one output. States: `sum_squared_error`
 /// (float64, summed) and `total` (int64 count, summed). An empty batch is an
 /// error; NaN inputs propagate to a NaN result, as in TorchMetrics.
-public final class MeanSquaredError: RegisteredMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "mean_squared_error", domain: .regression, summary: "mean squared error (or its root with squared=false)",
-        options: [OptionSpec("squared", .bool, default: .bool(true), help: "false returns the root mean squared error"), RegressionOptions.numOutputs]
-    ) { try MeanSquaredError(options: $0) }
+public struct MeanSquaredErrorFormula: MeanErrorFormula {
+    /// `mean_squared_error`, options `squared` and `num_outputs`; lower is better.
+    public static let info = MetricInfo(
+        name: "mean_squared_error", summary: "mean squared error (or its root with squared=false)",
+        options: [OptionSpec("squared", .bool, default: .bool(true), help: "false returns the root mean squared error"), RegressionOptions.numOutputs],
+        higherIsBetter: false)
+    /// `sum_squared_error`.
+    public static let sumState = "sum_squared_error"
+    /// Whether the value is the MSE (true) or its root.
+    public let squared: Bool
+    /// `num_outputs`.
+    public let numOutputs: Int
 
-    public let options: MetricOptions
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { false }
-    let squared: Bool
-    let numOutputs: Int
-
-    public init(options: MetricOptions) throws {
-        self.options = options
+    /// Reads `squared` and `num_outputs`.
+    public init(options: MetricOptions, metric: String) {
         squared = options.bool("squared") ?? true
         numOutputs = options.int("num_outputs") ?? 1
-        let shape = RegressionOptions.shape(numOutputs)
-        storage = MetricStorage([
-            StateSpec("sum_squared_error", .zeros(shape, dtype: .float64), .sum),
-            StateSpec("total", .zeros([], dtype: .int64), .sum),
-        ])
     }
 
-    /// MSE (or RMSE with `squared: false`) over `numOutputs` outputs.
-    public convenience init(squared: Bool = true, numOutputs: Int = 1) throws {
-        try self.init(["squared": .bool(squared), "num_outputs": .int(numOutputs)])
+    /// The squared differences summed per output.
+    public func batch(preds: Tensor, target: Tensor, metric: String) throws -> (sums: Tensor, count: Int64) {
+        try RegressionOptions.validate(preds, target, numOutputs: numOutputs, metric: metric)
+        return try RegressionOptions.sums(.squaredDifference, preds, target, numOutputs: numOutputs)
     }
 
-    public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
-        let preds = try inputs.tensor("preds", metric: name), target = try inputs.tensor("target", metric: name)
-        try RegressionOptions.validate(preds, target, numOutputs: numOutputs, metric: name)
-        let (sse, rows) = try RegressionOptions.sums(.squaredDifference, preds, target, numOutputs: numOutputs)
-        state["sum_squared_error"] = state["sum_squared_error"] + sse
-        state["total"] = state["total"] + Tensor.scalar(rows)
-    }
-
-    public func computeValue(from state: MetricState) throws -> MetricValue {
-        let mse = state["sum_squared_error"] / state["total"]
-        return .tensor((squared ? mse : mse.sqrt()).cast(.float32))
-    }
+    /// The MSE, or its root.
+    public func value(mean: Tensor) -> Tensor { squared ? mean : mean.sqrt() }
 }
 
 /// Mean absolute error, `MAE = Σ |preds - target| / N`.
 ///
-/// Inputs as ``MeanSquaredError`` (`num_outputs` gives one value per output).
-/// States: `sum_abs_error` (float64) and `total` (int64), summed. An empty
-/// batch is an error; NaN inputs give NaN.
-public final class MeanAbsoluteError: RegisteredMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "mean_absolute_error", domain: .regression, summary: "mean absolute error",
-        options: [RegressionOptions.numOutputs]
-    ) { try MeanAbsoluteError(options: $0) }
+/// Inputs as ``MeanSquaredErrorFormula`` (`num_outputs` gives one value per
+/// output). States: `sum_abs_error` (float64) and `total` (int64), summed.
+/// An empty batch is an error; NaN inputs give NaN.
+public struct MeanAbsoluteErrorFormula: ColumnMeanErrorFormula {
+    /// `mean_absolute_error`, option `num_outputs`; lower is better.
+    public static let info = MetricInfo(name: "mean_absolute_error", summary: "mean absolute error", options: [RegressionOptions.numOutputs],
+                                        higherIsBetter: false)
+    /// `sum_abs_error`.
+    public static let sumState = "sum_abs_error"
+    /// `num_outputs`.
+    public let numOutputs: Int
+    /// The formula over `numOutputs` outputs.
+    public init(numOutputs: Int) { self.numOutputs = numOutputs }
 
-    public let options: MetricOptions
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { false }
-    let numOutputs: Int
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        numOutputs = options.int("num_outputs") ?? 1
-        storage = MetricStorage([
-            StateSpec("sum_abs_error", .zeros(RegressionOptions.shape(numOutputs), dtype: .float64), .sum),
-            StateSpec("total", .zeros([], dtype: .int64), .sum),
-        ])
-    }
-
-    /// MAE over `numOutputs` outputs.
-    public convenience init(numOutputs: Int = 1) throws { try self.init(["num_outputs": .int(numOutputs)]) }
-
-    public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
-        let preds = try inputs.tensor("preds", metric: name), target = try inputs.tensor("target", metric: name)
-        try RegressionOptions.validate(preds, target, numOutputs: numOutputs, metric: name)
-        let (sae, rows) = try RegressionOptions.sums(.absoluteDifference, preds, target, numOutputs: numOutputs)
-        state["sum_abs_error"] = state["sum_abs_error"] + sae
-        state["total"] = state["total"] + Tensor.scalar(rows)
-    }
-
-    public func computeValue(from state: MetricState) throws -> MetricValue {
-        .tensor((state["sum_abs_error"] / state["total"]).cast(.float32))
+    /// The absolute differences summed per output.
+    public func batch(preds: Tensor, target: Tensor, metric: String) throws -> (sums: Tensor, count: Int64) {
+        try RegressionOptions.validate(preds, target, numOutputs: numOutputs, metric: metric)
+        return try RegressionOptions.sums(.absoluteDifference, preds, target, numOutputs: numOutputs)
     }
 }
+
+extension MeanErrorMetric where Formula == MeanSquaredErrorFormula {
+    /// MSE (or RMSE with `squared: false`) over `numOutputs` outputs.
+    public convenience init(squared: Bool = true, numOutputs: Int = 1) throws {
+        try self.init(["squared": .bool(squared), "num_outputs": .int(numOutputs)])
+    }
+}
+
+/// Mean squared error (see ``MeanSquaredErrorFormula``).
+public typealias MeanSquaredError = MeanErrorMetric<MeanSquaredErrorFormula>
+
+/// Mean absolute error (see ``MeanAbsoluteErrorFormula``).
+public typealias MeanAbsoluteError = MeanErrorMetric<MeanAbsoluteErrorFormula>

@@ -12,35 +12,21 @@ let percentageErrorEpsilon = 1.17e-6
 /// `sum_abs_per_error` (float64) and `total` (int64), summed. A zero target
 /// contributes `|preds| / ε` (large, finite); an empty batch is an error; NaN
 /// inputs give NaN, as in TorchMetrics.
-public final class MeanAbsolutePercentageError: RegisteredMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "mean_absolute_percentage_error", domain: .regression, summary: "mean absolute percentage error"
-    ) { try MeanAbsolutePercentageError(options: $0) }
+public struct MeanAbsolutePercentageErrorFormula: PlainMeanErrorFormula {
+    /// `mean_absolute_percentage_error`; lower is better.
+    public static let info = MetricInfo(name: "mean_absolute_percentage_error", summary: "mean absolute percentage error", higherIsBetter: false)
+    /// `sum_abs_per_error`.
+    public static let sumState = "sum_abs_per_error"
+    /// The formula.
+    public init() {}
 
-    public let options: MetricOptions
-    public var storage = MetricStorage([
-        StateSpec("sum_abs_per_error", .zeros([], dtype: .float64), .sum),
-        StateSpec("total", .zeros([], dtype: .int64), .sum),
-    ])
-    public var higherIsBetter: Bool? { false }
-
-    public init(options: MetricOptions) throws { self.options = options }
-
-    /// MAPE (no options).
-    public convenience init() throws { try self.init([:]) }
-
-    public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
-        let (preds, target) = try RegressionOptions.pair(inputs, metric: name)
-        try RegressionOptions.validate(preds, target, numOutputs: 1, metric: name)
+    /// The absolute percentage errors summed.
+    public func batch(preds: Tensor, target: Tensor, metric: String) throws -> (sums: Tensor, count: Int64) {
+        try RegressionOptions.validate(preds, target, numOutputs: 1, metric: metric)
         let s = FusedSums.columns(preds, target, columns: 1) { p, t in
             SIMD4(Swift.abs(p - t) / Swift.max(Swift.abs(t), percentageErrorEpsilon), 0, 0, 0)
         }
-        state["sum_abs_per_error"] = state["sum_abs_per_error"] + Tensor.scalar(s[0][0], dtype: .float64)
-        state["total"] = state["total"] + Tensor.scalar(Int64(preds.count))
-    }
-
-    public func computeValue(from state: MetricState) throws -> MetricValue {
-        .tensor((state["sum_abs_per_error"] / state["total"]).cast(.float32))
+        return (Tensor.scalar(s[0][0], dtype: .float64), Int64(preds.count))
     }
 }
 
@@ -51,37 +37,30 @@ public final class MeanAbsolutePercentageError: RegisteredMetric {
 /// Inputs: `preds` and `target` of equal shape (flattened). States:
 /// `sum_abs_per_error` (float64) and `total` (int64), summed. A pair where
 /// both are 0 contributes 0; an empty batch is an error; NaN gives NaN.
-public final class SymmetricMeanAbsolutePercentageError: RegisteredMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "symmetric_mean_absolute_percentage_error", domain: .regression, summary: "symmetric mean absolute percentage error"
-    ) { try SymmetricMeanAbsolutePercentageError(options: $0) }
+public struct SymmetricMeanAbsolutePercentageErrorFormula: PlainMeanErrorFormula {
+    /// `symmetric_mean_absolute_percentage_error`; lower is better.
+    public static let info = MetricInfo(name: "symmetric_mean_absolute_percentage_error", summary: "symmetric mean absolute percentage error",
+                                        higherIsBetter: false)
+    /// `sum_abs_per_error`.
+    public static let sumState = "sum_abs_per_error"
+    /// The formula.
+    public init() {}
 
-    public let options: MetricOptions
-    public var storage = MetricStorage([
-        StateSpec("sum_abs_per_error", .zeros([], dtype: .float64), .sum),
-        StateSpec("total", .zeros([], dtype: .int64), .sum),
-    ])
-    public var higherIsBetter: Bool? { false }
-
-    public init(options: MetricOptions) throws { self.options = options }
-
-    /// SMAPE (no options).
-    public convenience init() throws { try self.init([:]) }
-
-    public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
-        let (preds, target) = try RegressionOptions.pair(inputs, metric: name)
-        try RegressionOptions.validate(preds, target, numOutputs: 1, metric: name)
+    /// The symmetric absolute percentage errors summed.
+    public func batch(preds: Tensor, target: Tensor, metric: String) throws -> (sums: Tensor, count: Int64) {
+        try RegressionOptions.validate(preds, target, numOutputs: 1, metric: metric)
         let s = FusedSums.columns(preds, target, columns: 1) { p, t in
             SIMD4(2 * Swift.abs(p - t) / Swift.max(Swift.abs(t) + Swift.abs(p), percentageErrorEpsilon), 0, 0, 0)
         }
-        state["sum_abs_per_error"] = state["sum_abs_per_error"] + Tensor.scalar(s[0][0], dtype: .float64)
-        state["total"] = state["total"] + Tensor.scalar(Int64(preds.count))
-    }
-
-    public func computeValue(from state: MetricState) throws -> MetricValue {
-        .tensor((state["sum_abs_per_error"] / state["total"]).cast(.float32))
+        return (Tensor.scalar(s[0][0], dtype: .float64), Int64(preds.count))
     }
 }
+
+/// Mean absolute percentage error (see ``MeanAbsolutePercentageErrorFormula``).
+public typealias MeanAbsolutePercentageError = MeanErrorMetric<MeanAbsolutePercentageErrorFormula>
+
+/// Symmetric mean absolute percentage error (see ``SymmetricMeanAbsolutePercentageErrorFormula``).
+public typealias SymmetricMeanAbsolutePercentageError = MeanErrorMetric<SymmetricMeanAbsolutePercentageErrorFormula>
 
 /// Weighted mean absolute percentage error,
 /// `WMAPE = Σ |preds - target| / max(Σ |target|, ε)` (`ε = 1.17e-6`).

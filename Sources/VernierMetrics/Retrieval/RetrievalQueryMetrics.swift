@@ -2,14 +2,10 @@ import Foundation
 import VernierCore
 import VernierTensor
 
-// Every metric here takes `preds` (float scores), `target` (relevance) and
-// `indexes` (query ids) of one shape, groups documents by query, ranks them
-// by score (ties keep arrival order), scores each query and aggregates with
-// `aggregation` (mean, median, min, max). `k` is `top_k` (None: every
-// document of the query). A query with no positive target is handled by
-// `empty_target_action` (neg: 0, pos: 1, skip, error). Where TorchMetrics
-// counts a relevant document only when its score is positive (average
-// precision, reciprocal rank, precision, recall), so does Vernier.
+// Every metric here is a RetrievalQueryMetric: `k` is `top_k` (None: every
+// document of the query). Where TorchMetrics counts a relevant document
+// only when its score is positive (average precision, reciprocal rank,
+// precision, recall), so does Vernier.
 
 extension UnsafeBufferPointer where Element == Float {
     /// The number of the first `k` documents that are relevant (with a positive score when `positiveScores`).
@@ -24,35 +20,20 @@ extension UnsafeBufferPointer where Element == Float {
     var total: Double { reduce(0) { $0 + Double($1) } }
 }
 
-/// Mean average precision: per query, the mean over the relevant documents
-/// among the first `k` of `(relevant documents up to it) / (its rank)`; 0 if
-/// none is in the first `k`.
-public final class RetrievalMAP: RetrievalQueryMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "retrieval_average_precision", domain: .retrieval, summary: "mean average precision over queries",
-        options: RetrievalOptions.common() + [RetrievalOptions.topK], inputs: RetrievalDescriptor.inputs
-    ) { try RetrievalMAP(options: $0) }
+/// Average precision of a query: the mean over the relevant documents among
+/// the first `k` of `(relevant documents up to it) / (its rank)`; 0 if none
+/// is in the first `k`. Aggregated: mean average precision.
+public struct RetrievalMAPFormula: TopKQueryScoreFormula {
+    /// `retrieval_average_precision`; higher is better.
+    public static let info = MetricInfo(name: "retrieval_average_precision", summary: "mean average precision over queries",
+                                        options: RetrievalOptions.common() + [RetrievalOptions.topK], higherIsBetter: true)
+    /// `top_k`.
+    public let topK: Int?
+    /// The formula over the first `topK` documents (nil: all).
+    public init(topK: Int?) { self.topK = topK }
 
-    public let options: MetricOptions
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-    let config: RetrievalConfig
-    let topK: Int?
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = RetrievalConfig(options)
-        topK = options.int("top_k")
-        storage = MetricStorage(config.stateSpecs)
-    }
-
-    /// Mean average precision over the first `topK` documents (nil: all).
-    public convenience init(topK: Int? = nil, emptyTargetAction: EmptyTargetAction = .neg, ignoreIndex: Int? = nil,
-                            aggregation: RetrievalAggregation = .mean) throws {
-        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["top_k": RetrievalOptions.optional(topK)]))
-    }
-
-    func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
+    /// The query's average precision.
+    public func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
         var hits = 0.0, sum = 0.0
         for i in 0..<Swift.min(topK ?? preds.count, preds.count) where preds[i] > 0 && target[i] > 0 {
             hits += 1
@@ -62,208 +43,125 @@ public final class RetrievalMAP: RetrievalQueryMetric {
     }
 }
 
-/// Mean reciprocal rank: per query `1 / rank` of the first relevant
-/// document among the first `k`; 0 if there is none.
-public final class RetrievalMRR: RetrievalQueryMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "retrieval_reciprocal_rank", domain: .retrieval, summary: "mean reciprocal rank of the first relevant document",
-        options: RetrievalOptions.common() + [RetrievalOptions.topK], inputs: RetrievalDescriptor.inputs
-    ) { try RetrievalMRR(options: $0) }
+/// Reciprocal rank of a query: `1 / rank` of the first relevant document
+/// among the first `k`; 0 if there is none. Aggregated: mean reciprocal rank.
+public struct RetrievalMRRFormula: TopKQueryScoreFormula {
+    /// `retrieval_reciprocal_rank`; higher is better.
+    public static let info = MetricInfo(name: "retrieval_reciprocal_rank", summary: "mean reciprocal rank of the first relevant document",
+                                        options: RetrievalOptions.common() + [RetrievalOptions.topK], higherIsBetter: true)
+    /// `top_k`.
+    public let topK: Int?
+    /// The formula over the first `topK` documents (nil: all).
+    public init(topK: Int?) { self.topK = topK }
 
-    public let options: MetricOptions
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-    let config: RetrievalConfig
-    let topK: Int?
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = RetrievalConfig(options)
-        topK = options.int("top_k")
-        storage = MetricStorage(config.stateSpecs)
-    }
-
-    /// Mean reciprocal rank within the first `topK` documents (nil: all).
-    public convenience init(topK: Int? = nil, emptyTargetAction: EmptyTargetAction = .neg, ignoreIndex: Int? = nil,
-                            aggregation: RetrievalAggregation = .mean) throws {
-        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["top_k": RetrievalOptions.optional(topK)]))
-    }
-
-    func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
+    /// The query's reciprocal rank.
+    public func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
         for i in 0..<Swift.min(topK ?? preds.count, preds.count) where preds[i] > 0 && target[i] > 0 { return 1 / Double(i + 1) }
         return 0
     }
 }
 
-/// Precision at k: per query, relevant documents among the first `k`
+/// Precision at k of a query: relevant documents among the first `k`
 /// divided by `k` (with `adaptive_k`, a query shorter than `k` divides by
 /// its size).
-public final class RetrievalPrecision: RetrievalQueryMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "retrieval_precision", domain: .retrieval, summary: "precision of the top k documents",
-        options: RetrievalOptions.common() + [RetrievalOptions.topK, RetrievalOptions.adaptiveK], inputs: RetrievalDescriptor.inputs
-    ) { try RetrievalPrecision(options: $0) }
+public struct RetrievalPrecisionFormula: QueryScoreFormula {
+    /// `retrieval_precision`; higher is better.
+    public static let info = MetricInfo(name: "retrieval_precision", summary: "precision of the top k documents",
+                                        options: RetrievalOptions.common() + [RetrievalOptions.topK, RetrievalOptions.adaptiveK], higherIsBetter: true)
+    /// `top_k`.
+    public let topK: Int?
+    /// `adaptive_k`.
+    public let adaptiveK: Bool
 
-    public let options: MetricOptions
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-    let config: RetrievalConfig
-    let topK: Int?
-    let adaptiveK: Bool
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = RetrievalConfig(options)
+    /// Reads `top_k` and `adaptive_k`.
+    public init(options: MetricOptions, metric: String) {
         topK = options.int("top_k")
         adaptiveK = options.bool("adaptive_k") ?? false
-        storage = MetricStorage(config.stateSpecs)
     }
 
-    /// Precision at `topK` (nil: every document), per query size with `adaptiveK`.
-    public convenience init(topK: Int? = nil, adaptiveK: Bool = false, emptyTargetAction: EmptyTargetAction = .neg, ignoreIndex: Int? = nil,
-                            aggregation: RetrievalAggregation = .mean) throws {
-        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["top_k": RetrievalOptions.optional(topK), "adaptive_k": .bool(adaptiveK)]))
-    }
-
-    func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
+    /// The query's precision at k.
+    public func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
         var k = topK ?? preds.count
         if adaptiveK && k > preds.count { k = preds.count }
         return target.relevant(in: preds, first: k, positiveScores: true) / Double(k)
     }
 }
 
-/// Recall at k: per query, relevant documents among the first `k` divided
+/// Recall at k of a query: relevant documents among the first `k` divided
 /// by all its relevant documents.
-public final class RetrievalRecall: RetrievalQueryMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "retrieval_recall", domain: .retrieval, summary: "recall of the top k documents",
-        options: RetrievalOptions.common() + [RetrievalOptions.topK], inputs: RetrievalDescriptor.inputs
-    ) { try RetrievalRecall(options: $0) }
+public struct RetrievalRecallFormula: TopKQueryScoreFormula {
+    /// `retrieval_recall`; higher is better.
+    public static let info = MetricInfo(name: "retrieval_recall", summary: "recall of the top k documents",
+                                        options: RetrievalOptions.common() + [RetrievalOptions.topK], higherIsBetter: true)
+    /// `top_k`.
+    public let topK: Int?
+    /// The formula over the first `topK` documents (nil: all).
+    public init(topK: Int?) { self.topK = topK }
 
-    public let options: MetricOptions
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-    let config: RetrievalConfig
-    let topK: Int?
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = RetrievalConfig(options)
-        topK = options.int("top_k")
-        storage = MetricStorage(config.stateSpecs)
-    }
-
-    /// Recall at `topK` (nil: every document).
-    public convenience init(topK: Int? = nil, emptyTargetAction: EmptyTargetAction = .neg, ignoreIndex: Int? = nil,
-                            aggregation: RetrievalAggregation = .mean) throws {
-        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["top_k": RetrievalOptions.optional(topK)]))
-    }
-
-    func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
+    /// The query's recall at k.
+    public func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
         target.relevant(in: preds, first: topK ?? preds.count, positiveScores: true) / target.total
     }
 }
 
-/// Fall-out at k: per query, non-relevant documents among the first `k`
+/// Fall-out at k of a query: non-relevant documents among the first `k`
 /// divided by all its non-relevant documents (lower is better). A query is
 /// "empty" when it has no non-relevant document; the default action is `pos`.
-public final class RetrievalFallOut: RetrievalQueryMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "retrieval_fall_out", domain: .retrieval, summary: "fall-out (share of non-relevant documents retrieved) of the top k",
-        options: RetrievalOptions.common(empty: .pos) + [RetrievalOptions.topK], inputs: RetrievalDescriptor.inputs
-    ) { try RetrievalFallOut(options: $0) }
+public struct RetrievalFallOutFormula: TopKQueryScoreFormula {
+    /// `retrieval_fall_out`, `empty_target_action` `pos` by default; lower is better.
+    public static let info = MetricInfo(name: "retrieval_fall_out", summary: "fall-out (share of non-relevant documents retrieved) of the top k",
+                                        options: RetrievalOptions.common(empty: .pos) + [RetrievalOptions.topK], higherIsBetter: false)
+    /// `top_k`.
+    public let topK: Int?
+    /// The formula over the first `topK` documents (nil: all).
+    public init(topK: Int?) { self.topK = topK }
 
-    public let options: MetricOptions
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { false }
-    let config: RetrievalConfig
-    let topK: Int?
+    /// No non-relevant document.
+    public func isEmpty(_ target: UnsafeBufferPointer<Float>) -> Bool { target.total == Double(target.count) }
+    /// `negative`.
+    public var emptyDescription: String { "negative" }
 
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = RetrievalConfig(options)
-        topK = options.int("top_k")
-        storage = MetricStorage(config.stateSpecs)
-    }
-
-    /// Fall-out at `topK` (nil: every document).
-    public convenience init(topK: Int? = nil, emptyTargetAction: EmptyTargetAction = .pos, ignoreIndex: Int? = nil,
-                            aggregation: RetrievalAggregation = .mean) throws {
-        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["top_k": RetrievalOptions.optional(topK)]))
-    }
-
-    func isEmpty(_ target: UnsafeBufferPointer<Float>) -> Bool { target.total == Double(target.count) }
-    var emptyDescription: String { "negative" }
-
-    func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
+    /// The query's fall-out at k.
+    public func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
         let k = Swift.min(topK ?? preds.count, preds.count)
         let retrieved = Double(k) - target.relevant(in: preds, first: k, positiveScores: false)
         return retrieved / (Double(target.count) - target.total)
     }
 }
 
-/// Hit rate at k: per query 1 when a relevant document is among the first `k`, else 0.
-public final class RetrievalHitRate: RetrievalQueryMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "retrieval_hit_rate", domain: .retrieval, summary: "share of queries with a relevant document in the top k",
-        options: RetrievalOptions.common() + [RetrievalOptions.topK], inputs: RetrievalDescriptor.inputs
-    ) { try RetrievalHitRate(options: $0) }
+/// Hit rate at k of a query: 1 when a relevant document is among the first `k`, else 0.
+public struct RetrievalHitRateFormula: TopKQueryScoreFormula {
+    /// `retrieval_hit_rate`; higher is better.
+    public static let info = MetricInfo(name: "retrieval_hit_rate", summary: "share of queries with a relevant document in the top k",
+                                        options: RetrievalOptions.common() + [RetrievalOptions.topK], higherIsBetter: true)
+    /// `top_k`.
+    public let topK: Int?
+    /// The formula over the first `topK` documents (nil: all).
+    public init(topK: Int?) { self.topK = topK }
 
-    public let options: MetricOptions
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-    let config: RetrievalConfig
-    let topK: Int?
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = RetrievalConfig(options)
-        topK = options.int("top_k")
-        storage = MetricStorage(config.stateSpecs)
-    }
-
-    /// Hit rate at `topK` (nil: every document).
-    public convenience init(topK: Int? = nil, emptyTargetAction: EmptyTargetAction = .neg, ignoreIndex: Int? = nil,
-                            aggregation: RetrievalAggregation = .mean) throws {
-        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["top_k": RetrievalOptions.optional(topK)]))
-    }
-
-    func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
+    /// 1 for a hit in the first `k`, else 0.
+    public func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
         target.relevant(in: preds, first: topK ?? preds.count, positiveScores: false) > 0 ? 1 : 0
     }
 }
 
-/// R-precision: per query with `R` relevant documents, the relevant share of its first `R`.
-public final class RetrievalRPrecision: RetrievalQueryMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "retrieval_r_precision", domain: .retrieval, summary: "precision of the top R documents, R the number of relevant ones",
-        options: RetrievalOptions.common(), inputs: RetrievalDescriptor.inputs
-    ) { try RetrievalRPrecision(options: $0) }
+/// R-precision of a query with `R` relevant documents: the relevant share of its first `R`.
+public struct RetrievalRPrecisionFormula: QueryScoreFormula {
+    /// `retrieval_r_precision`; higher is better.
+    public static let info = MetricInfo(name: "retrieval_r_precision", summary: "precision of the top R documents, R the number of relevant ones",
+                                        options: RetrievalOptions.common(), higherIsBetter: true)
 
-    public let options: MetricOptions
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-    let config: RetrievalConfig
+    /// The formula; it reads no option.
+    public init(options: MetricOptions, metric: String) {}
 
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = RetrievalConfig(options)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
-    /// R-precision.
-    public convenience init(emptyTargetAction: EmptyTargetAction = .neg, ignoreIndex: Int? = nil,
-                            aggregation: RetrievalAggregation = .mean) throws {
-        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation))
-    }
-
-    func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
+    /// The query's R-precision.
+    public func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
         let r = target.total
         return target.relevant(in: preds, first: Int(r), positiveScores: false) / r
     }
 }
 
-/// Normalised discounted cumulative gain at k: per query `DCG / IDCG`, with
+/// Normalised discounted cumulative gain at k of a query: `DCG / IDCG`, with
 /// `DCG = Σᵢ<k relᵢ / log₂(i + 2)` over the ranking by score, where
 /// documents with tied scores share the mean relevance of their group (so
 /// the order among ties does not matter), and `IDCG` the same sum over the
@@ -272,35 +170,22 @@ public final class RetrievalRPrecision: RetrievalQueryMetric {
 /// Relevance is graded: any finite target value (used as the gain itself,
 /// like TorchMetrics; negative gains are allowed). A query is empty when its
 /// relevances sum to 0.
-public final class RetrievalNormalizedDCG: RetrievalQueryMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "retrieval_normalized_dcg", domain: .retrieval, summary: "normalised discounted cumulative gain of the top k",
-        options: RetrievalOptions.common() + [RetrievalOptions.topK], inputs: RetrievalDescriptor.inputs
-    ) { try RetrievalNormalizedDCG(options: $0) }
-
-    public let options: MetricOptions
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-    let config: RetrievalConfig
-    let topK: Int?
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = RetrievalConfig(options, graded: true)
-        topK = options.int("top_k")
-        storage = MetricStorage(config.stateSpecs)
-    }
-
-    /// NDCG at `topK` (nil: every document).
-    public convenience init(topK: Int? = nil, emptyTargetAction: EmptyTargetAction = .neg, ignoreIndex: Int? = nil,
-                            aggregation: RetrievalAggregation = .mean) throws {
-        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["top_k": RetrievalOptions.optional(topK)]))
-    }
+public struct RetrievalNormalizedDCGFormula: TopKQueryScoreFormula {
+    /// `retrieval_normalized_dcg`; higher is better.
+    public static let info = MetricInfo(name: "retrieval_normalized_dcg", summary: "normalised discounted cumulative gain of the top k",
+                                        options: RetrievalOptions.common() + [RetrievalOptions.topK], higherIsBetter: true)
+    /// Graded relevance.
+    public static var graded: Bool { true }
+    /// `top_k`.
+    public let topK: Int?
+    /// The formula over the first `topK` documents (nil: all).
+    public init(topK: Int?) { self.topK = topK }
 
     @inline(__always)
     static func discount(_ i: Int) -> Double { 1 / Foundation.log2(Double(i + 2)) }
 
-    func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
+    /// The query's NDCG at k.
+    public func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
         let n = preds.count, k = Swift.min(topK ?? n, n)
         var gain = 0.0
         var start = 0
@@ -340,45 +225,37 @@ public final class RetrievalNormalizedDCG: RetrievalQueryMetric {
     }
 }
 
-/// Retrieval AUROC: per query, the area under the ROC curve of its first
+/// Retrieval AUROC of a query: the area under the ROC curve of its first
 /// `k` documents (binary AUROC, ties handled by thresholds); with `max_fpr`
 /// the McClish-standardised partial area up to that false positive rate.
 /// A query whose first `k` documents are all relevant or all non-relevant
 /// scores 0, as in TorchMetrics. Scores outside [0, 1] are read as logits
 /// (sigmoid in float32, like TorchMetrics, which can merge nearly equal large scores).
-public final class RetrievalAUROC: RetrievalQueryMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "retrieval_auroc", domain: .retrieval, summary: "area under the ROC curve per query",
+public struct RetrievalAUROCFormula: QueryScoreFormula {
+    /// `retrieval_auroc`; higher is better.
+    public static let info = MetricInfo(
+        name: "retrieval_auroc", summary: "area under the ROC curve per query",
         options: RetrievalOptions.common() + [RetrievalOptions.topK,
                                               OptionSpec("max_fpr", .optional(.double()), default: .none, help: "partial AUC up to this false positive rate, in (0, 1]")],
-        inputs: RetrievalDescriptor.inputs
-    ) { try RetrievalAUROC(options: $0) }
+        higherIsBetter: true)
+    /// `top_k`.
+    public let topK: Int?
+    /// `max_fpr`.
+    public let maxFPR: Double?
 
-    public let options: MetricOptions
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-    let config: RetrievalConfig
-    let topK: Int?
-    let maxFPR: Double?
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = RetrievalConfig(options)
+    /// Reads `top_k` and `max_fpr`.
+    ///
+    /// - Throws: ``MetricError/invalidOption(metric:option:expected:)`` when `max_fpr` is not in (0, 1].
+    public init(options: MetricOptions, metric: String) throws {
         topK = options.int("top_k")
         maxFPR = options.double("max_fpr")
         if let maxFPR, !(maxFPR > 0 && maxFPR <= 1) {
-            throw MetricError.invalidOption(metric: Self.descriptor.name, option: "max_fpr", expected: "None or a number in (0, 1], got \(maxFPR)")
+            throw MetricError.invalidOption(metric: metric, option: "max_fpr", expected: "None or a number in (0, 1], got \(maxFPR)")
         }
-        storage = MetricStorage(config.stateSpecs)
     }
 
-    /// AUROC of the first `topK` documents (nil: all), partial up to `maxFPR` when given.
-    public convenience init(topK: Int? = nil, maxFPR: Double? = nil, emptyTargetAction: EmptyTargetAction = .neg, ignoreIndex: Int? = nil,
-                            aggregation: RetrievalAggregation = .mean) throws {
-        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation, ["top_k": RetrievalOptions.optional(topK), "max_fpr": maxFPR.map { .double($0) } ?? .none]))
-    }
-
-    func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
+    /// The query's (partial) AUROC.
+    public func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double {
         let k = Swift.min(topK ?? preds.count, preds.count)
         let positives = UnsafeBufferPointer(rebasing: target[0..<k]).total, negatives = Double(k) - positives
         guard positives > 0, negatives > 0 else { return 0 }
@@ -408,3 +285,49 @@ public final class RetrievalAUROC: RetrievalQueryMetric {
         return (1 + (area - minArea) / (m - minArea)) / 2
     }
 }
+
+extension RetrievalQueryMetric where Formula == RetrievalPrecisionFormula {
+    /// Precision at `topK` (nil: every document), per query size with `adaptiveK`;
+    /// `emptyTargetAction` nil keeps the default `neg`.
+    public convenience init(topK: Int? = nil, adaptiveK: Bool = false, emptyTargetAction: EmptyTargetAction? = nil, ignoreIndex: Int? = nil,
+                            aggregation: RetrievalAggregation = .mean) throws {
+        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation,
+                                             ["top_k": RetrievalOptions.optional(topK), "adaptive_k": .bool(adaptiveK)]))
+    }
+}
+
+extension RetrievalQueryMetric where Formula == RetrievalRPrecisionFormula {
+    /// R-precision; `emptyTargetAction` nil keeps the default `neg`.
+    public convenience init(emptyTargetAction: EmptyTargetAction? = nil, ignoreIndex: Int? = nil, aggregation: RetrievalAggregation = .mean) throws {
+        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation))
+    }
+}
+
+extension RetrievalQueryMetric where Formula == RetrievalAUROCFormula {
+    /// AUROC of the first `topK` documents (nil: all), partial up to `maxFPR`
+    /// when given; `emptyTargetAction` nil keeps the default `neg`.
+    public convenience init(topK: Int? = nil, maxFPR: Double? = nil, emptyTargetAction: EmptyTargetAction? = nil, ignoreIndex: Int? = nil,
+                            aggregation: RetrievalAggregation = .mean) throws {
+        try self.init(RetrievalOptions.given(emptyTargetAction, ignoreIndex, aggregation,
+                                             ["top_k": RetrievalOptions.optional(topK), "max_fpr": maxFPR.map { .double($0) } ?? .none]))
+    }
+}
+
+/// Mean average precision over queries (see ``RetrievalMAPFormula``).
+public typealias RetrievalMAP = RetrievalQueryMetric<RetrievalMAPFormula>
+/// Mean reciprocal rank over queries (see ``RetrievalMRRFormula``).
+public typealias RetrievalMRR = RetrievalQueryMetric<RetrievalMRRFormula>
+/// Precision at k, aggregated over queries (see ``RetrievalPrecisionFormula``).
+public typealias RetrievalPrecision = RetrievalQueryMetric<RetrievalPrecisionFormula>
+/// Recall at k, aggregated over queries (see ``RetrievalRecallFormula``).
+public typealias RetrievalRecall = RetrievalQueryMetric<RetrievalRecallFormula>
+/// Fall-out at k, aggregated over queries (see ``RetrievalFallOutFormula``).
+public typealias RetrievalFallOut = RetrievalQueryMetric<RetrievalFallOutFormula>
+/// Hit rate at k: the share of queries with a relevant document in the first k (see ``RetrievalHitRateFormula``).
+public typealias RetrievalHitRate = RetrievalQueryMetric<RetrievalHitRateFormula>
+/// R-precision, aggregated over queries (see ``RetrievalRPrecisionFormula``).
+public typealias RetrievalRPrecision = RetrievalQueryMetric<RetrievalRPrecisionFormula>
+/// Normalised discounted cumulative gain at k, aggregated over queries (see ``RetrievalNormalizedDCGFormula``).
+public typealias RetrievalNormalizedDCG = RetrievalQueryMetric<RetrievalNormalizedDCGFormula>
+/// Per-query AUROC, aggregated over queries (see ``RetrievalAUROCFormula``).
+public typealias RetrievalAUROC = RetrievalQueryMetric<RetrievalAUROCFormula>

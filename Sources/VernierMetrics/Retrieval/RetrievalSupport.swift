@@ -65,11 +65,13 @@ public enum RetrievalOptions {
     /// The options every per-query retrieval metric takes.
     static func common(empty: EmptyTargetAction = .neg) -> [OptionSpec] { [emptyTargetAction(default: empty), ignoreIndex, aggregation] }
 
-    /// Option values of a Swift initialiser: the common options plus `extra`.
-    static func given(_ empty: EmptyTargetAction, _ ignoreIndex: Int?, _ aggregation: RetrievalAggregation,
+    /// Option values of a Swift initialiser: the common options plus `extra`;
+    /// a nil `empty` leaves `empty_target_action` at the metric's default.
+    static func given(_ empty: EmptyTargetAction?, _ ignoreIndex: Int?, _ aggregation: RetrievalAggregation,
                       _ extra: [String: OptionValue] = [:]) -> [String: OptionValue] {
-        extra.merging(["empty_target_action": .string(empty.rawValue), "ignore_index": optional(ignoreIndex),
-                       "aggregation": .string(aggregation.rawValue)]) { a, _ in a }
+        var common: [String: OptionValue] = ["ignore_index": optional(ignoreIndex), "aggregation": .string(aggregation.rawValue)]
+        if let empty { common["empty_target_action"] = .string(empty.rawValue) }
+        return extra.merging(common) { a, _ in a }
     }
 
     /// `.int(x)`, or `.none` for nil.
@@ -213,57 +215,6 @@ struct RankedQueries {
                 }
             }
         }
-    }
-}
-
-/// A retrieval metric with one score per query: documents are grouped and
-/// ranked by ``RankedQueries``, each query is scored by ``score(preds:target:)``
-/// (or handled by `empty_target_action` when ``isEmpty(_:)``), and the scores
-/// are aggregated. No query left (all skipped): 0, as TorchMetrics.
-protocol RetrievalQueryMetric: RegisteredMetric {
-    var config: RetrievalConfig { get }
-    /// The score of one query, documents best first; `scratch` holds room
-    /// for one query's documents, reused from query to query.
-    func score(preds: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>) -> Double
-    /// Whether a query is "empty" for `empty_target_action` (default: no positive target).
-    func isEmpty(_ target: UnsafeBufferPointer<Float>) -> Bool
-    /// What an empty query lacks, for the error of `empty_target_action="error"`.
-    var emptyDescription: String { get }
-}
-
-extension RetrievalQueryMetric {
-    public var computeGroupKey: String? { config.stateKey }
-
-    func isEmpty(_ target: UnsafeBufferPointer<Float>) -> Bool { target.reduce(0, +) == 0 }
-    var emptyDescription: String { "positive" }
-
-    public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {
-        try config.append(&state, inputs, metric: name)
-    }
-
-    public func computeValue(from state: MetricState) throws -> MetricValue {
-        let queries = RankedQueries(state)
-        var values: [Double] = []
-        values.reserveCapacity(queries.count)
-        var scratch = [Float](repeating: 0, count: queries.largestQuery)
-        try scratch.withUnsafeMutableBufferPointer { room in
-            try queries.forEach { q, preds, target in
-                guard isEmpty(target) else {
-                    // Per-query scores are float32 in TorchMetrics before they are aggregated.
-                    values.append(Double(Float(score(preds: preds, target: target, scratch: room))))
-                    return
-                }
-                switch config.emptyTargetAction {
-                case .neg: values.append(0)
-                case .pos: values.append(1)
-                case .skip: break
-                case .error:
-                    throw MetricError.invalidInput(metric: name, argument: "target",
-                                                   expected: "a \(emptyDescription) target in every query (empty_target_action='error'); query \(queries.ids[q]) has none")
-                }
-            }
-        }
-        return .scalar(values.isEmpty ? 0 : config.aggregation.reduce(values))
     }
 }
 

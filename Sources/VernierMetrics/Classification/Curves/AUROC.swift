@@ -1,9 +1,28 @@
 import VernierCore
 import VernierTensor
 
-/// The area under ROC curves (TorchMetrics' `_binary_auroc_compute`, `_reduce_auroc`).
-enum AUROCFormula {
-    static let maxFpr = OptionSpec("max_fpr", .optional(.double(min: 0, max: 1)), default: .none,
+/// The area under ROC curves (trapezoidal rule over the exact or binned
+/// curves of ``ROCFormula``; TorchMetrics' `_binary_auroc_compute`, `_reduce_auroc`).
+///
+/// - binary: the area of the one curve; with `max_fpr` the McClish
+///   standardised partial area up to that false positive rate. A
+///   single-class target gives 0 (the curve has no width or no height), as
+///   TorchMetrics does after its warning.
+/// - multiclass (one-vs-rest) and multilabel: each column's area, reduced by
+///   `average`: `macro` (default) the mean, `weighted` weighted by each
+///   column's number of positive targets, `none` per column; multilabel
+///   `micro` is the area of one curve over every (sample, label) pair. A
+///   class absent from the targets scores 0.
+/// Output: float32, a scalar or `[C]` (`none`).
+public struct AUROCFormula: MacroAveragedCurveFormula {
+    /// `binary_auroc` (with `max_fpr`), `multiclass_auroc`, `multilabel_auroc` (with `average`); higher is better.
+    public static let family = ClassificationFamily("auroc", higherIsBetter: true, summaries: [
+        .binary: "area under the ROC curve of binary scores",
+        .multiclass: "one-vs-rest area under the ROC curve (macro/weighted/none)",
+        .multilabel: "area under the ROC curve of multilabel scores (micro/macro/weighted/none)",
+    ]) { CurveOptions.macroAveraged($0, binary: [maxFprSpec]) }
+
+    static let maxFprSpec = OptionSpec("max_fpr", .optional(.double(min: 0, max: 1)), default: .none,
                                    help: "if set, the standardised partial AUC over fpr in [0, max_fpr] (McClish correction)")
 
     /// The area under one ROC curve; with `maxFpr` in (0, 1) the partial area
@@ -42,119 +61,51 @@ enum AUROCFormula {
         return 0.5 * (1 + (partial - minArea) / (m - minArea))
     }
 
-    /// Checks `max_fpr` (TorchMetrics requires it in (0, 1]).
-    static func maxFpr(_ options: MetricOptions, metric: String) throws -> Double? {
-        guard let v = options.double("max_fpr") else { return nil }
-        guard v > 0 else {
+    /// The partial-area bound (binary only).
+    let maxFpr: Double?
+    /// `macro`, `weighted`, `none` or (multilabel) `micro`.
+    let average: String
+
+    /// Reads `max_fpr` and `average`.
+    ///
+    /// - Throws: ``MetricError/invalidOption(metric:option:expected:)`` when
+    ///   `max_fpr` is not in (0, 1], as TorchMetrics requires.
+    public init(options: MetricOptions, metric: String) throws {
+        maxFpr = options.double("max_fpr")
+        if let v = maxFpr, !(v > 0) {
             throw MetricError.invalidOption(metric: metric, option: "max_fpr", expected: "None or a number in (0, 1], got \(v)")
         }
-        return v
+        average = CurveOptions.averageName(options)
     }
 
-    /// Per-column areas reduced by `average` (`micro` pools every column into one curve).
-    static func reduce(_ data: CurveData, average: String) throws -> MetricValue {
-        if average == "micro" { return .scalar(area(try data.curve(.roc, nil), maxFpr: nil)) }
-        let rocs = try data.curves(.roc)
-        return CurveMath.reduce(rocs.map { area($0, maxFpr: nil) }, average: average, weights: rocs.map(\.positives))
-    }
-}
-
-/// Area under the ROC curve of binary scores (trapezoidal rule over the
-/// exact or binned curve of ``BinaryROC``); with `max_fpr` the McClish
-/// standardised partial area up to that false positive rate.
-///
-/// A single-class target gives 0 (the curve has no width or no height), as
-/// TorchMetrics does after its warning. Output: a float32 scalar.
-public final class BinaryAUROC: CurveMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "binary_auroc", domain: .classification, summary: "area under the ROC curve of binary scores",
-        options: CurveOptions.specs(.binary, [AUROCFormula.maxFpr])
-    ) { try BinaryAUROC(options: $0) }
-
-    public let options: MetricOptions
-    public let config: CurveConfig
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-    let maxFpr: Double?
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = try CurveConfig(task: .binary, options: options, metric: Self.descriptor.name)
-        maxFpr = try AUROCFormula.maxFpr(options, metric: Self.descriptor.name)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
-    /// Binary AUROC (partial with `maxFpr`).
-    public convenience init(maxFpr: Double? = nil, thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws {
-        try self.init(["max_fpr": maxFpr.map { .double($0) } ?? .none, "thresholds": thresholds.optionValue,
-                       "ignore_index": CurveOptions.int(ignoreIndex)])
-    }
-
+    /// The binary area, or the per-column areas reduced by `average`
+    /// (`micro` pools every column into one curve).
     public func value(of data: CurveData) throws -> MetricValue {
-        .scalar(AUROCFormula.area(try data.curve(.roc, 0), maxFpr: maxFpr))
+        try data.scoreValue(.roc, average: average, binary: { Self.area($0, maxFpr: maxFpr) }, pooled: { Self.area($0, maxFpr: nil) },
+                            column: { Self.area($0, maxFpr: nil) })
     }
 }
 
-/// One-vs-rest AUROC of multiclass scores: each class's ROC area (see
-/// ``MulticlassROC``), reduced by `average`: `macro` (default) the mean,
-/// `weighted` weighted by each class's number of targets, `none` per class.
-/// A class absent from the targets scores 0.
-public final class MulticlassAUROC: CurveMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "multiclass_auroc", domain: .classification, summary: "one-vs-rest area under the ROC curve (macro/weighted/none)",
-        options: CurveOptions.specs(.multiclass, [CurveOptions.average(["macro", "weighted", "none"], default: .string("macro"))])
-    ) { try MulticlassAUROC(options: $0) }
-
-    public let options: MetricOptions
-    public let config: CurveConfig
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-    let average: String
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = try CurveConfig(task: .multiclass, options: options, metric: Self.descriptor.name)
-        average = CurveOptions.averageName(options)
-        storage = MetricStorage(config.stateSpecs)
+extension ClassificationMetric where Formula == AUROCFormula {
+    /// Binary AUROC, partial up to `maxFpr` when given.
+    public convenience init(maxFpr: Double?, thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws where TaskKind == BinaryTask {
+        try self.init(count: nil, ["max_fpr": maxFpr.map { .double($0) } ?? .none], thresholds: thresholds, ignoreIndex: ignoreIndex)
     }
 
-    /// Multiclass AUROC; `average` is `"macro"`, `"weighted"` or `"none"`.
-    public convenience init(numClasses: Int, average: String = "macro", thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws {
-        try self.init(["num_classes": .int(numClasses), "average": .string(average), "thresholds": thresholds.optionValue,
-                       "ignore_index": CurveOptions.int(ignoreIndex)])
+    /// Binary AUROC (the whole area).
+    public convenience init(thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws where TaskKind == BinaryTask {
+        try self.init(maxFpr: nil, thresholds: thresholds, ignoreIndex: ignoreIndex)
     }
-
-    public func value(of data: CurveData) throws -> MetricValue { try AUROCFormula.reduce(data, average: average) }
 }
 
-/// AUROC of multilabel scores: each label's ROC area, reduced by `average`:
-/// `micro` one curve over every (sample, label) pair, `macro` (default) the
-/// mean, `weighted` weighted by each label's number of positive targets,
-/// `none` per label. Ignored targets are left out.
-public final class MultilabelAUROC: CurveMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "multilabel_auroc", domain: .classification, summary: "area under the ROC curve of multilabel scores (micro/macro/weighted/none)",
-        options: CurveOptions.specs(.multilabel, [CurveOptions.average(["micro", "macro", "weighted", "none"], default: .string("macro"))])
-    ) { try MultilabelAUROC(options: $0) }
+/// Area under the ROC curve of binary scores, a float32 scalar (see
+/// ``AUROCFormula``); with `max_fpr` the standardised partial area.
+public typealias BinaryAUROC = ClassificationMetric<AUROCFormula, BinaryTask>
 
-    public let options: MetricOptions
-    public let config: CurveConfig
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-    let average: String
+/// One-vs-rest AUROC of multiclass scores, reduced by `average` (see ``AUROCFormula``).
+public typealias MulticlassAUROC = ClassificationMetric<AUROCFormula, MulticlassTask>
 
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = try CurveConfig(task: .multilabel, options: options, metric: Self.descriptor.name)
-        average = CurveOptions.averageName(options)
-        storage = MetricStorage(config.stateSpecs)
-    }
+/// AUROC of multilabel scores, each label's area reduced by `average`
+/// (see ``AUROCFormula``). Ignored targets are left out.
+public typealias MultilabelAUROC = ClassificationMetric<AUROCFormula, MultilabelTask>
 
-    /// Multilabel AUROC; `average` is `"micro"`, `"macro"`, `"weighted"` or `"none"`.
-    public convenience init(numLabels: Int, average: String = "macro", thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws {
-        try self.init(["num_labels": .int(numLabels), "average": .string(average), "thresholds": thresholds.optionValue,
-                       "ignore_index": CurveOptions.int(ignoreIndex)])
-    }
-
-    public func value(of data: CurveData) throws -> MetricValue { try AUROCFormula.reduce(data, average: average) }
-}

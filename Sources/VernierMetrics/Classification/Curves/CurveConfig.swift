@@ -78,6 +78,23 @@ public enum CurveOptions {
         leading(task) + own + trailing(task)
     }
 
+    /// The options of a family whose multiclass metric alone takes `average`
+    /// (`micro`, `macro` or `none`, default `None`: ROC, precision-recall curve, EER).
+    static func perClass(_ task: ClassificationTask) -> [OptionSpec] {
+        specs(task, task == .multiclass ? [average(["micro", "macro", "none"], default: .none)] : [])
+    }
+
+    /// The options of a family that reduces per-class areas by `average`
+    /// (default `macro`; multilabel also `micro`), after `binary` for the
+    /// binary metric (AUROC, average precision).
+    static func macroAveraged(_ task: ClassificationTask, binary: [OptionSpec] = []) -> [OptionSpec] {
+        switch task {
+        case .binary: return specs(.binary, binary)
+        case .multiclass: return specs(.multiclass, [average(["macro", "weighted", "none"], default: .string("macro"))])
+        case .multilabel: return specs(.multilabel, [average(["micro", "macro", "weighted", "none"], default: .string("macro"))])
+        }
+    }
+
     /// An optional integer as an option value (`None` for nil).
     static func int(_ i: Int?) -> OptionValue { i.map { .int($0) } ?? .none }
 
@@ -106,7 +123,7 @@ public enum CurveOptions {
 ///   `pred >= threshold` as positive.
 /// - every mode: `format_counts` (int64 `[2]`, summed): batches read as
 ///   logits and as probabilities.
-public struct CurveConfig: Sendable {
+public struct CurveConfig: ClassificationConfig {
     /// The task: binary, multiclass or multilabel.
     public let task: ClassificationTask
     /// 1 for binary, the number of classes or labels otherwise.
@@ -178,6 +195,11 @@ public struct CurveConfig: Sendable {
         }
         specs.append(StateSpec(Self.formatState, .zeros([2], dtype: .int64), .sum))
         return specs
+    }
+
+    /// Validates and formats a batch (sigmoid or softmax for logits), then folds it in.
+    public func update(_ state: inout MetricState, _ inputs: MetricInputs, metric: String) throws {
+        try CurveInput.fold(&state, try CurveInput.format(inputs, self, metric: metric), self)
     }
 
     /// Everything that shapes the states and their update (the key of a compute group).

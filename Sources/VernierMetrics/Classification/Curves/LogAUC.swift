@@ -2,9 +2,49 @@ import Foundation
 import VernierCore
 import VernierTensor
 
-/// The area under ROC curves with a log-scaled fpr axis (TorchMetrics'
+/// LogAUC: the area under ROC curves (``ROCFormula``) with fpr on a log10
+/// scale, over `fpr_range` (default [0.001, 0.1]), normalised by the log
+/// width of the range, so 1 is a perfect classifier (TorchMetrics'
 /// `_binary_logauc_compute`, `_reduce_logauc`).
-enum LogAUCFormula {
+///
+/// Binary: a float32 scalar. Multiclass (one-vs-rest) and multilabel: per
+/// column `[K]` with `average=None` (default), or their mean with `macro`
+/// (columns whose score is NaN left out). A curve of fewer than two points: 0.
+public struct LogAUCFormula: CurveFormula {
+    /// `binary_logauc` (with `fpr_range`), `multiclass_logauc`, `multilabel_logauc` (with `fpr_range` and `average`); higher is better.
+    public static let family = ClassificationFamily("logauc", higherIsBetter: true, summaries: [
+        .binary: "area under the ROC curve with log-scaled fpr over fpr_range",
+        .multiclass: "one-vs-rest LogAUC of multiclass scores (per class or macro)",
+        .multilabel: "LogAUC of every label of multilabel scores (per label or macro)",
+    ]) { task in
+        CurveOptions.specs(task, task == .binary ? [fprRange] : [fprRange, CurveOptions.average(["macro", "none"], default: .none)])
+    }
+
+    /// The fpr interval `(low, high)`.
+    let range: (Double, Double)
+    /// `none` (one value per column) or `macro`.
+    let average: String
+
+    /// Reads `fpr_range` and `average`.
+    ///
+    /// - Throws: ``MetricError/invalidOption(metric:option:expected:)``
+    ///   unless `fpr_range` is `[low, high]` with 0 < low < high <= 1.
+    public init(options: MetricOptions, metric: String) throws {
+        range = try Self.range(options, metric: metric)
+        average = CurveOptions.averageName(options)
+    }
+
+    /// A scalar for the binary task; otherwise per column `[K]` (`average`
+    /// none) or their mean over columns that are not NaN (`macro`).
+    public func value(of data: CurveData) throws -> MetricValue {
+        let scores = try data.curves(.roc).map { try Self.logAUC($0, range: range) }
+        if data.cfg.task == .binary { return .scalar(scores[0]) }
+        return CurveMath.reduce(scores, average: average, weights: [])
+    }
+
+    /// `[low, high]` as an option value.
+    static func optionValue(_ range: (Double, Double)) -> OptionValue { .list([.double(range.0), .double(range.1)]) }
+
     static let fprRange = OptionSpec("fpr_range", .doubleList, default: .list([.double(0.001), .double(0.1)]),
                                      help: "[low, high]: the fpr interval, 0 < low < high <= 1")
 
@@ -54,112 +94,42 @@ enum LogAUCFormula {
             return fs[k] + slope * (v - xs[k])
         }
     }
-
-    /// A scalar for the binary task; otherwise per column `[K]` (`average`
-    /// none) or their mean over columns that are not NaN (`macro`).
-    static func value(_ data: CurveData, range: (Double, Double), average: String) throws -> MetricValue {
-        let scores = try data.curves(.roc).map { try logAUC($0, range: range) }
-        if data.cfg.task == .binary { return .scalar(scores[0]) }
-        return CurveMath.reduce(scores, average: average, weights: [])
-    }
 }
 
-/// LogAUC of binary scores: the area under the ROC curve of ``BinaryROC``
-/// with fpr on a log10 scale, over `fpr_range` (default [0.001, 0.1]),
-/// normalised by the log width of the range (1 is a perfect classifier).
-public final class BinaryLogAUC: CurveMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "binary_logauc", domain: .classification, summary: "area under the ROC curve with log-scaled fpr over fpr_range",
-        options: CurveOptions.specs(.binary, [LogAUCFormula.fprRange])
-    ) { try BinaryLogAUC(options: $0) }
-
-    public let options: MetricOptions
-    public let config: CurveConfig
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-    let range: (Double, Double)
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = try CurveConfig(task: .binary, options: options, metric: Self.descriptor.name)
-        range = try LogAUCFormula.range(options, metric: Self.descriptor.name)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
+extension ClassificationMetric where Formula == LogAUCFormula {
     /// Binary LogAUC over `fprRange`.
-    public convenience init(fprRange: (Double, Double) = (0.001, 0.1), thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws {
-        try self.init(["fpr_range": .list([.double(fprRange.0), .double(fprRange.1)]), "thresholds": thresholds.optionValue,
-                       "ignore_index": CurveOptions.int(ignoreIndex)])
+    public convenience init(fprRange: (Double, Double), thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws
+    where TaskKind == BinaryTask {
+        try self.init(count: nil, ["fpr_range": LogAUCFormula.optionValue(fprRange)], thresholds: thresholds, ignoreIndex: ignoreIndex)
     }
 
-    public func value(of data: CurveData) throws -> MetricValue { try LogAUCFormula.value(data, range: range, average: "none") }
-}
-
-/// One-vs-rest LogAUC of multiclass scores (see ``BinaryLogAUC``): per class
-/// `[C]` with `average=None` (default), or their mean with `macro` (classes
-/// whose score is NaN left out).
-public final class MulticlassLogAUC: CurveMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "multiclass_logauc", domain: .classification, summary: "one-vs-rest LogAUC of multiclass scores (per class or macro)",
-        options: CurveOptions.specs(.multiclass, [LogAUCFormula.fprRange, CurveOptions.average(["macro", "none"], default: .none)])
-    ) { try MulticlassLogAUC(options: $0) }
-
-    public let options: MetricOptions
-    public let config: CurveConfig
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-    let range: (Double, Double)
-    let average: String
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = try CurveConfig(task: .multiclass, options: options, metric: Self.descriptor.name)
-        range = try LogAUCFormula.range(options, metric: Self.descriptor.name)
-        average = CurveOptions.averageName(options)
-        storage = MetricStorage(config.stateSpecs)
+    /// Binary LogAUC over the default range [0.001, 0.1].
+    public convenience init(thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws where TaskKind == BinaryTask {
+        try self.init(count: nil, thresholds: thresholds, ignoreIndex: ignoreIndex)
     }
 
-    /// Multiclass LogAUC; `average` is `"macro"` or nil.
+    /// Multiclass LogAUC; `average` is `"macro"` or nil (per class).
     public convenience init(numClasses: Int, fprRange: (Double, Double) = (0.001, 0.1), average: String? = nil,
-                            thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws {
-        try self.init(["num_classes": .int(numClasses), "fpr_range": .list([.double(fprRange.0), .double(fprRange.1)]),
-                       "average": average.map { .string($0) } ?? .none, "thresholds": thresholds.optionValue,
-                       "ignore_index": CurveOptions.int(ignoreIndex)])
+                            thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws where TaskKind == MulticlassTask {
+        try self.init(count: numClasses, ["fpr_range": LogAUCFormula.optionValue(fprRange), "average": average.map { .string($0) } ?? .none],
+                      thresholds: thresholds, ignoreIndex: ignoreIndex)
     }
 
-    public func value(of data: CurveData) throws -> MetricValue { try LogAUCFormula.value(data, range: range, average: average) }
-}
-
-/// LogAUC of every label of multilabel scores (see ``BinaryLogAUC``): `[L]`
-/// with `average=None` (default), or their mean with `macro`.
-public final class MultilabelLogAUC: CurveMetric {
-    public static let descriptor = MetricDescriptor(
-        name: "multilabel_logauc", domain: .classification, summary: "LogAUC of every label of multilabel scores (per label or macro)",
-        options: CurveOptions.specs(.multilabel, [LogAUCFormula.fprRange, CurveOptions.average(["macro", "none"], default: .none)])
-    ) { try MultilabelLogAUC(options: $0) }
-
-    public let options: MetricOptions
-    public let config: CurveConfig
-    public var storage: MetricStorage
-    public var higherIsBetter: Bool? { true }
-    let range: (Double, Double)
-    let average: String
-
-    public init(options: MetricOptions) throws {
-        self.options = options
-        config = try CurveConfig(task: .multilabel, options: options, metric: Self.descriptor.name)
-        range = try LogAUCFormula.range(options, metric: Self.descriptor.name)
-        average = CurveOptions.averageName(options)
-        storage = MetricStorage(config.stateSpecs)
-    }
-
-    /// Multilabel LogAUC; `average` is `"macro"` or nil.
+    /// Multilabel LogAUC; `average` is `"macro"` or nil (per label).
     public convenience init(numLabels: Int, fprRange: (Double, Double) = (0.001, 0.1), average: String? = nil,
-                            thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws {
-        try self.init(["num_labels": .int(numLabels), "fpr_range": .list([.double(fprRange.0), .double(fprRange.1)]),
-                       "average": average.map { .string($0) } ?? .none, "thresholds": thresholds.optionValue,
-                       "ignore_index": CurveOptions.int(ignoreIndex)])
+                            thresholds: CurveThresholds = .exact, ignoreIndex: Int? = nil) throws where TaskKind == MultilabelTask {
+        try self.init(count: numLabels, ["fpr_range": LogAUCFormula.optionValue(fprRange), "average": average.map { .string($0) } ?? .none],
+                      thresholds: thresholds, ignoreIndex: ignoreIndex)
     }
-
-    public func value(of data: CurveData) throws -> MetricValue { try LogAUCFormula.value(data, range: range, average: average) }
 }
+
+/// LogAUC of binary scores, a float32 scalar (see ``LogAUCFormula``).
+public typealias BinaryLogAUC = ClassificationMetric<LogAUCFormula, BinaryTask>
+
+/// One-vs-rest LogAUC of multiclass scores: per class `[C]` (default) or
+/// their `macro` mean (see ``LogAUCFormula``).
+public typealias MulticlassLogAUC = ClassificationMetric<LogAUCFormula, MulticlassTask>
+
+/// LogAUC of every label of multilabel scores: `[L]` (default) or their
+/// `macro` mean (see ``LogAUCFormula``).
+public typealias MultilabelLogAUC = ClassificationMetric<LogAUCFormula, MultilabelTask>
