@@ -1,0 +1,15 @@
+-- Input checks shared by the reference scripts and their modules.
+local M = {}
+
+-- The floating-point dtypes, as a set: FLOAT[t:dtype()].
+M.FLOAT = { float32 = true, float64 = true }
+
+-- Whether tensors a and b have the same shape.
+function M.same_shape(a, b)
+  local x, y = a:shape(), b:shape()
+  if #x ~= #y then return false end
+  for i = 1, #x do if x[i] ~= y[i] then return false end end
+  return true
+end
+
+return M
