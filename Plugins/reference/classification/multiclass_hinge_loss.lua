@@ -6,17 +6,8 @@
 -- a [C] tensor. The mean over samples of max(0, 1 - margin), squared with
 -- squared = true. Rows whose target is ignore_index are dropped; no sample at
 -- all is an error.
-local FLOAT = { float32 = true, float64 = true }
-
--- preds (N, C, ...) as [N*E, C] rows with the class axis last.
-local function rows(preds)
-  local r = preds:dim()
-  if r == 2 then return preds end
-  local order = { 0 }
-  for i = 2, r - 1 do order[#order + 1] = i end
-  order[#order + 1] = 1
-  return preds:permute(order):reshape(-1, preds:shape()[2])
-end
+local inputs = metric.import("inputs")
+local FLOAT, rows = inputs.FLOAT, inputs.rows_by_class
 
 -- The kept [M, C] probabilities and [M] int64 labels of one batch.
 local function batch(preds, target, opt)

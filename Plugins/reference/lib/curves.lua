@@ -7,7 +7,7 @@
 -- interpolation, macro averaging, and the exact mode's cat states. Each
 -- script keeps the formula of its own metric.
 local inputs = metric.import("inputs")
-local FLOAT, same_shape = inputs.FLOAT, inputs.same_shape
+local FLOAT, same_shape, rows_by_class = inputs.FLOAT, inputs.same_shape, inputs.rows_by_class
 
 -- thresholds: None (exact curve), an int n >= 2 (linspace(0, 1, n)) or a
 -- non-empty list of values in [0, 1]; returns nil or a float32 tensor.
@@ -66,16 +66,6 @@ local function binary_batch(preds, target, opt, normalize)
   end
   p = read_scores(p, opt, function(x) if normalize then return x:sigmoid() end return x end)
   return p, t
-end
-
--- (N, K, ...) as [N*E, K] rows, the class axis last.
-local function rows_by_class(x)
-  local r = x:dim()
-  if r == 2 then return x end
-  local order = { 0 }
-  for i = 2, r - 1 do order[#order + 1] = i end
-  order[#order + 1] = 1
-  return x:permute(order):reshape(-1, x:shape()[2])
 end
 
 -- Multiclass: preds (N, C, ...) float, target (N, ...) labels in [0, C) (or

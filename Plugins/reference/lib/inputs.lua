@@ -15,4 +15,15 @@ function M.same_shape(a, b)
   return true
 end
 
+-- (N, K, ...) as [N*E, K] rows: axis 1 (classes or labels) last, every
+-- other position a row.
+function M.rows_by_class(x)
+  local r = x:dim()
+  if r == 2 then return x end
+  local order = { 0 }
+  for i = 2, r - 1 do order[#order + 1] = i end
+  order[#order + 1] = 1
+  return x:permute(order):reshape(-1, x:shape()[2])
+end
+
 return M

@@ -4,17 +4,7 @@
 -- rows of scores and targets, and the (sum over rows, row count) states
 -- whose ratio they report. Each script keeps the formula of its own metric.
 local inputs = metric.import("inputs")
-local FLOAT, same_shape = inputs.FLOAT, inputs.same_shape
-
--- (N, L, ...) as [N*E, L] rows with the label axis last.
-local function rows(x)
-  local r = x:dim()
-  if r == 2 then return x end
-  local order = { 0 }
-  for i = 2, r - 1 do order[#order + 1] = i end
-  order[#order + 1] = 1
-  return x:permute(order):reshape(-1, x:shape()[2])
-end
+local FLOAT, same_shape, rows = inputs.FLOAT, inputs.same_shape, inputs.rows_by_class
 
 -- One batch as TorchMetrics' multilabel formatting leaves it: scores read as
 -- probabilities or logits (sigmoid) on the whole batch, ignored positions
