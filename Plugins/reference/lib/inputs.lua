@@ -4,6 +4,9 @@ local M = {}
 -- The floating-point dtypes, as a set: FLOAT[t:dtype()].
 M.FLOAT = { float32 = true, float64 = true }
 
+-- Whether x holds floats.
+function M.is_float(x) return x:dtype() == "float32" or x:dtype() == "float64" end
+
 -- The integer dtypes, as a set: INTEGER[t:dtype()].
 M.INTEGER = { int64 = true, int32 = true, uint8 = true }
 

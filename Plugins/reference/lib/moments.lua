@@ -17,8 +17,8 @@ end
 -- Checks a batch: float (N) or (N, 1) for one output, (N, num_outputs)
 -- otherwise; appends it as float64 [N, num_outputs].
 local function append(s, opt, preds, target)
-  metric.check(inputs.FLOAT[preds:dtype()], "preds", "a floating-point tensor")
-  metric.check(inputs.FLOAT[target:dtype()], "target", "a floating-point tensor")
+  metric.check(inputs.is_float(preds), "preds", "a floating-point tensor")
+  metric.check(inputs.is_float(target), "target", "a floating-point tensor")
   metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
   metric.check(preds:numel() > 0, "preds", "at least one element")
   local shape, k = preds:shape(), opt.num_outputs

@@ -3,8 +3,7 @@
 -- distance, Jaccard index, confusion matrix, ...; binary, multiclass and
 -- multilabel) and their modules lib/multiclass.lua and lib/multilabel.lua.
 
--- Whether x holds floats.
-local function is_float(x) return x:dtype() == "float32" or x:dtype() == "float64" end
+local is_float = metric.import("inputs").is_float
 
 -- Whether every value of x lies in [lo, hi] (true for an empty x).
 local function within(x, lo, hi) return x:numel() == 0 or (x:min():item() >= lo and x:max():item() <= hi) end

@@ -8,7 +8,7 @@
 -- the native time. Each batch sum is accumulated in float64 by the kernel
 -- (rounded once to the input precision) and the running total is float64.
 -- Integer and boolean inputs are converted to float64 first.
-local function is_float(t) return t:dtype() == "float32" or t:dtype() == "float64" end
+local inputs = metric.import("inputs")
 
 return metric.define {
   name = "mean_squared_error",
@@ -31,7 +31,7 @@ return metric.define {
     for i = 1, #ps do metric.check(ps[i] == ts[i], "target", "the same shape as preds") end
     metric.check(preds:numel() > 0, "preds", "at least one element")
     local p, t = preds, target
-    if not (is_float(p) and is_float(t)) then p, t = p:double(), t:double() end
+    if not (inputs.is_float(p) and inputs.is_float(t)) then p, t = p:double(), t:double() end
     local diff = p - t
     if opt.num_outputs == 1 then
       s.sum_squared_error = s.sum_squared_error + (diff * diff):sum()
