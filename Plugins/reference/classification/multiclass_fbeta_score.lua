@@ -12,37 +12,17 @@ return metric.define {
   name = "multiclass_fbeta_score",
   summary = "multiclass F-beta score (reference)",
   higher_is_better = true,
-  options = {
-    beta = metric.required("number"),
-    num_classes = metric.required("int"),
-    average = metric.optional("string", "macro"),
-    top_k = 1,
-    multidim_average = metric.choice({ "global", "samplewise" }, "global"),
-    ignore_index = metric.optional("int"),
-    validate_args = true,
-    zero_division = 0,
-  },
+  options = multiclass.stat_options({ beta = metric.required("number") }),
 
   states = function(opt)
     metric.check(opt.beta > 0, "beta", "a number > 0")
-    metric.check(opt.num_classes >= 2, "num_classes", "an integer >= 2")
-    local avg = opt.average
-    metric.check(avg == nil or avg == "micro" or avg == "macro" or avg == "weighted" or avg == "none" or avg == "None",
-      "average", "micro, macro, weighted or none")
-    metric.check(opt.top_k >= 1 and opt.top_k <= opt.num_classes, "top_k", "an integer in [1, num_classes]")
-    metric.check(opt.zero_division == 0 or opt.zero_division == 1, "zero_division", "0 or 1")
-    if opt.multidim_average == "samplewise" then return { { "confusion", "cat" } } end
-    return { { "confusion", tensor.zeros({ opt.num_classes, 4 }, "int64"), "sum" } }
+    return multiclass.stat_states(opt)
   end,
 
-  update = function(s, opt, preds, target)
-    local c = multiclass.confusion(preds, target, opt)
-    if opt.multidim_average == "samplewise" then table.insert(s.confusion, c) else s.confusion = s.confusion + c end
-  end,
+  update = multiclass.stat_update,
 
   compute = function(s, opt)
-    local c = multiclass.accumulated(s, opt):double()
-    if opt.average == "micro" then c = c:sum(-2) end
+    local c = multiclass.counts(s, opt)
     local fp, fn, tp = multiclass.column(c, 1), multiclass.column(c, 2), multiclass.column(c, 3)
     local b2 = opt.beta ^ 2
     return multiclass.average(multiclass.ratio((1 + b2) * tp, (1 + b2) * tp + b2 * fn + fp, opt.zero_division), c, opt):float()

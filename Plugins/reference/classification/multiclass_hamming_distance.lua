@@ -13,35 +13,12 @@ return metric.define {
   name = "multiclass_hamming_distance",
   summary = "multiclass Hamming distance (reference)",
   higher_is_better = false,
-  options = {
-    num_classes = metric.required("int"),
-    average = metric.optional("string", "macro"),
-    top_k = 1,
-    multidim_average = metric.choice({ "global", "samplewise" }, "global"),
-    ignore_index = metric.optional("int"),
-    validate_args = true,
-    zero_division = 0,
-  },
-
-  states = function(opt)
-    metric.check(opt.num_classes >= 2, "num_classes", "an integer >= 2")
-    local avg = opt.average
-    metric.check(avg == nil or avg == "micro" or avg == "macro" or avg == "weighted" or avg == "none" or avg == "None",
-      "average", "micro, macro, weighted or none")
-    metric.check(opt.top_k >= 1 and opt.top_k <= opt.num_classes, "top_k", "an integer in [1, num_classes]")
-    metric.check(opt.zero_division == 0 or opt.zero_division == 1, "zero_division", "0 or 1")
-    if opt.multidim_average == "samplewise" then return { { "confusion", "cat" } } end
-    return { { "confusion", tensor.zeros({ opt.num_classes, 4 }, "int64"), "sum" } }
-  end,
-
-  update = function(s, opt, preds, target)
-    local c = multiclass.confusion(preds, target, opt)
-    if opt.multidim_average == "samplewise" then table.insert(s.confusion, c) else s.confusion = s.confusion + c end
-  end,
+  options = multiclass.stat_options(),
+  states = multiclass.stat_states,
+  update = multiclass.stat_update,
 
   compute = function(s, opt)
-    local c = multiclass.accumulated(s, opt):double()
-    if opt.average == "micro" then c = c:sum(-2) end
+    local c = multiclass.counts(s, opt)
     local fn, tp = multiclass.column(c, 2), multiclass.column(c, 3)
     return multiclass.average(1 - multiclass.ratio(tp, tp + fn), c, opt):float()
   end,

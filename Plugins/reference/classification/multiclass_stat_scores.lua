@@ -12,31 +12,9 @@ local multiclass = metric.import("multiclass")
 return metric.define {
   name = "multiclass_stat_scores",
   summary = "multiclass [tp, fp, tn, fn, support] (reference)",
-  options = {
-    num_classes = metric.required("int"),
-    average = metric.optional("string", "macro"),
-    top_k = 1,
-    multidim_average = metric.choice({ "global", "samplewise" }, "global"),
-    ignore_index = metric.optional("int"),
-    validate_args = true,
-    zero_division = 0,
-  },
-
-  states = function(opt)
-    metric.check(opt.num_classes >= 2, "num_classes", "an integer >= 2")
-    local avg = opt.average
-    metric.check(avg == nil or avg == "micro" or avg == "macro" or avg == "weighted" or avg == "none" or avg == "None",
-      "average", "micro, macro, weighted or none")
-    metric.check(opt.top_k >= 1 and opt.top_k <= opt.num_classes, "top_k", "an integer in [1, num_classes]")
-    metric.check(opt.zero_division == 0 or opt.zero_division == 1, "zero_division", "0 or 1")
-    if opt.multidim_average == "samplewise" then return { { "confusion", "cat" } } end
-    return { { "confusion", tensor.zeros({ opt.num_classes, 4 }, "int64"), "sum" } }
-  end,
-
-  update = function(s, opt, preds, target)
-    local c = multiclass.confusion(preds, target, opt)
-    if opt.multidim_average == "samplewise" then table.insert(s.confusion, c) else s.confusion = s.confusion + c end
-  end,
+  options = multiclass.stat_options(),
+  states = multiclass.stat_states,
+  update = multiclass.stat_update,
 
   compute = function(s, opt)
     local c = multiclass.accumulated(s, opt)

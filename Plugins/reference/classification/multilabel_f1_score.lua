@@ -13,36 +13,12 @@ return metric.define {
   name = "multilabel_f1_score",
   summary = "multilabel F1 score (reference)",
   higher_is_better = true,
-  options = {
-    num_labels = metric.required("int"),
-    threshold = 0.5,
-    average = metric.optional("string", "macro"),
-    multidim_average = metric.choice({ "global", "samplewise" }, "global"),
-    ignore_index = metric.optional("int"),
-    validate_args = true,
-    zero_division = 0,
-    input_format = metric.choice({ "auto", "probs", "logits", "labels" }, "auto"),
-  },
-
-  states = function(opt)
-    metric.check(opt.num_labels >= 2, "num_labels", "an integer >= 2")
-    metric.check(opt.threshold >= 0 and opt.threshold <= 1, "threshold", "a number in [0, 1]")
-    local avg = opt.average
-    metric.check(avg == nil or avg == "micro" or avg == "macro" or avg == "weighted" or avg == "none" or avg == "None",
-      "average", "micro, macro, weighted or none")
-    metric.check(opt.zero_division == 0 or opt.zero_division == 1, "zero_division", "0 or 1")
-    if opt.multidim_average == "samplewise" then return { { "confusion", "cat" } } end
-    return { { "confusion", tensor.zeros({ opt.num_labels, 4 }, "int64"), "sum" } }
-  end,
-
-  update = function(s, opt, preds, target)
-    local c = multilabel.confusion(preds, target, opt)
-    if opt.multidim_average == "samplewise" then table.insert(s.confusion, c) else s.confusion = s.confusion + c end
-  end,
+  options = multilabel.stat_options(),
+  states = multilabel.stat_states,
+  update = multilabel.stat_update,
 
   compute = function(s, opt)
-    local c = multilabel.accumulated(s, opt):double()
-    if opt.average == "micro" then c = c:sum(-2) end
+    local c = multilabel.counts(s, opt)
     local fp, fn, tp = multilabel.column(c, 1), multilabel.column(c, 2), multilabel.column(c, 3)
     return multilabel.average(multilabel.ratio(2 * tp, 2 * tp + fn + fp, opt.zero_division), c, opt):float()
   end,

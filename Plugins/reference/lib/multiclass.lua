@@ -106,8 +106,51 @@ local function average(score, c, opt, by_target)
   return ratio(w * score, w:sum(-1, true)):sum(-1)
 end
 
+-- The options of the stat-score metrics (TorchMetrics' names and defaults),
+-- plus `extra` ones (beta for fbeta_score).
+local function stat_options(extra)
+  local options = {
+    num_classes = metric.required("int"),
+    average = metric.optional("string", "macro"),
+    top_k = 1,
+    multidim_average = metric.choice({ "global", "samplewise" }, "global"),
+    ignore_index = metric.optional("int"),
+    validate_args = true,
+    zero_division = 0,
+  }
+  for name, spec in pairs(extra or {}) do options[name] = spec end
+  return options
+end
+
+-- states: after checking the options, the per-class [tn, fp, fn, tp] counts
+-- (int64 summed), or a list of per-sample counts for samplewise.
+local function stat_states(opt)
+  metric.check(opt.num_classes >= 2, "num_classes", "an integer >= 2")
+  local avg = opt.average
+  metric.check(avg == nil or avg == "micro" or avg == "macro" or avg == "weighted" or avg == "none" or avg == "None",
+    "average", "micro, macro, weighted or none")
+  metric.check(opt.top_k >= 1 and opt.top_k <= opt.num_classes, "top_k", "an integer in [1, num_classes]")
+  metric.check(opt.zero_division == 0 or opt.zero_division == 1, "zero_division", "0 or 1")
+  if opt.multidim_average == "samplewise" then return { { "confusion", "cat" } } end
+  return { { "confusion", tensor.zeros({ opt.num_classes, 4 }, "int64"), "sum" } }
+end
+
+-- update: adds the batch's counts.
+local function stat_update(s, opt, preds, target)
+  local c = confusion(preds, target, opt)
+  if opt.multidim_average == "samplewise" then table.insert(s.confusion, c) else s.confusion = s.confusion + c end
+end
+
+-- The accumulated counts as float64, summed over classes for micro.
+local function counts(s, opt)
+  local c = accumulated(s, opt):double()
+  if opt.average == "micro" then c = c:sum(-2) end
+  return c
+end
+
 return {
-  predicted_labels = predicted_labels, confusion = confusion, confusion_matrix = confusion_matrix,
-  accumulated = accumulated, average = average, within = within, column = column, ratio = ratio,
+  predicted_labels = predicted_labels, confusion_matrix = confusion_matrix,
+  accumulated = accumulated, average = average, stat_options = stat_options, stat_states = stat_states,
+  stat_update = stat_update, counts = counts, within = within, column = column, ratio = ratio,
   normalized = normalized,
 }

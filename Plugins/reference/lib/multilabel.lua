@@ -86,7 +86,51 @@ local function average(score, c, opt)
   return ratio(w * score, w:sum(-1, true)):sum(-1)
 end
 
+-- The options of the stat-score metrics (TorchMetrics' names and defaults),
+-- plus `extra` ones (beta for fbeta_score).
+local function stat_options(extra)
+  local options = {
+    num_labels = metric.required("int"),
+    threshold = 0.5,
+    average = metric.optional("string", "macro"),
+    multidim_average = metric.choice({ "global", "samplewise" }, "global"),
+    ignore_index = metric.optional("int"),
+    validate_args = true,
+    zero_division = 0,
+    input_format = metric.choice({ "auto", "probs", "logits", "labels" }, "auto"),
+  }
+  for name, spec in pairs(extra or {}) do options[name] = spec end
+  return options
+end
+
+-- states: after checking the options, the per-label [tn, fp, fn, tp] counts
+-- (int64 summed), or a list of per-sample counts for samplewise.
+local function stat_states(opt)
+  metric.check(opt.num_labels >= 2, "num_labels", "an integer >= 2")
+  metric.check(opt.threshold >= 0 and opt.threshold <= 1, "threshold", "a number in [0, 1]")
+  local avg = opt.average
+  metric.check(avg == nil or avg == "micro" or avg == "macro" or avg == "weighted" or avg == "none" or avg == "None",
+    "average", "micro, macro, weighted or none")
+  metric.check(opt.zero_division == 0 or opt.zero_division == 1, "zero_division", "0 or 1")
+  if opt.multidim_average == "samplewise" then return { { "confusion", "cat" } } end
+  return { { "confusion", tensor.zeros({ opt.num_labels, 4 }, "int64"), "sum" } }
+end
+
+-- update: adds the batch's counts.
+local function stat_update(s, opt, preds, target)
+  local c = confusion(preds, target, opt)
+  if opt.multidim_average == "samplewise" then table.insert(s.confusion, c) else s.confusion = s.confusion + c end
+end
+
+-- The accumulated counts as float64, summed over labels for micro.
+local function counts(s, opt)
+  local c = accumulated(s, opt):double()
+  if opt.average == "micro" then c = c:sum(-2) end
+  return c
+end
+
 return {
-  binarized = binarized, confusion = confusion, confusion_matrix = confusion_matrix,
-  accumulated = accumulated, average = average, column = column, ratio = ratio, normalized = normalized,
+  binarized = binarized, confusion_matrix = confusion_matrix,
+  accumulated = accumulated, average = average, stat_options = stat_options, stat_states = stat_states,
+  stat_update = stat_update, counts = counts, column = column, ratio = ratio, normalized = normalized,
 }
