@@ -75,7 +75,9 @@ public final class LuaMetric: Metric {
             s.rawGet(-1, index: 1)
             if s.isFunction(at: -1) {
                 vl_get_slot(s.L, LuaSlot.options.rawValue)
-                try sandbox.call("states", nargs: 1, nresults: 1)
+                try LuaMetric.call("states", sandbox, nargs: 1, nresults: 1) {
+                    MetricError.invalidOption(metric: def.name, option: $0, expected: $1)
+                }
             }
             if composed, s.type(at: -1) == LUA_TNIL { return [StateSpec]() }
             return try LuaMetric.readStateDeclarations(s, sandbox: sandbox, metric: def.name, allowEmpty: composed)
@@ -85,6 +87,23 @@ public final class LuaMetric: Metric {
         fullStateUpdate = def.fullStateUpdate || (used?.fullStateUpdate ?? false)
         isBatchInvariant = used?.isBatchInvariant ?? true
         storage = MetricStorage(specs + (used?.specs ?? []))
+    }
+
+    /// Calls a script entry point; an error raised by `metric.check(cond,
+    /// argument, expected)` becomes `checkFailed(argument, expected)` (a bad
+    /// option in `states`, a bad input in `update`), any other error stays a
+    /// ``LuaError``.
+    static func call(
+        _ entry: String, _ sandbox: LuaSandbox, nargs: Int32, nresults: Int32, checkFailed: (String, String) -> MetricError
+    ) throws {
+        do {
+            try sandbox.call(entry, nargs: nargs, nresults: nresults)
+        } catch LuaError.runtime(let file, let call, let message, let traceback) {
+            if let (argument, expected) = sandbox.failedCheck, message.hasSuffix("argument '\(argument)': expected \(expected)") {
+                throw checkFailed(argument, expected)
+            }
+            throw LuaError.runtime(file: file, call: call, message: message, traceback: traceback)
+        }
     }
 
     /// Parses the list `states` returned (at the top): `{ name, default, reduction }`.
@@ -175,13 +194,8 @@ public final class LuaMetric: Metric {
             for n in optionalInputNames {
                 if let v = inputs[n] { try push(v, s) } else { s.pushNil() }
             }
-            do {
-                try sandbox.call("update", nargs: Int32(2 + inputNames.count + optionalInputNames.count), nresults: 0)
-            } catch LuaError.runtime(let file, let call, let message, let traceback) {
-                if let (argument, expected) = sandbox.failedCheck, message.hasSuffix("argument '\(argument)': expected \(expected)") {
-                    throw MetricError.invalidInput(metric: name, argument: argument, expected: expected)
-                }
-                throw LuaError.runtime(file: file, call: call, message: message, traceback: traceback)
+            try LuaMetric.call("update", sandbox, nargs: Int32(2 + inputNames.count + optionalInputNames.count), nresults: 0) {
+                MetricError.invalidInput(metric: name, argument: $0, expected: $1)
             }
             return try readStates(state, s, table: table)
         }

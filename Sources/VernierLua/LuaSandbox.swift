@@ -104,9 +104,14 @@ final class LuaSandbox: @unchecked Sendable {
     /// `metric.import`'s state: where modules come from, which were read.
     let importer: LuaImporter
 
-    /// Counted tensor bytes above which a full collection runs after a call
-    /// (temporaries are held by tiny userdata the collector does not weigh).
-    static let collectThreshold: Int64 = 16 << 20
+    /// Growth of the counted tensor bytes since the last collection above
+    /// which a full collection runs after a call: temporaries are held by tiny
+    /// userdata the collector does not weigh, and collecting them right away
+    /// hands their buffers back to the tensor buffer pool for the next call
+    /// (left to Lua's own pace, every call of a batch loop took fresh pages).
+    static let collectThreshold: Int64 = 1 << 20
+    /// Counted tensor bytes held right after the last collection.
+    private var bytesAfterCollect: Int64 = 0
 
     init(
         file: String, limits: LuaLimits, policy: SandboxPolicy = .standard, modules: LuaModuleSource = .none,
@@ -212,7 +217,10 @@ final class LuaSandbox: @unchecked Sendable {
         let status = vl_call(
             L, nargs, nresults, Int64(clamping: limits.instructionsPerCall), limits.secondsPerCall, &tripped
         )
-        if context.pointee.tensor_bytes > LuaSandbox.collectThreshold { vl_collect(L) }
+        if context.pointee.tensor_bytes - bytesAfterCollect > LuaSandbox.collectThreshold {
+            vl_collect(L)
+            bytesAfterCollect = context.pointee.tensor_bytes
+        }
         if status == LUA_OK { return }
         let text = popMessage() ?? "not enough memory"
         let (message, traceback) = LuaSandbox.splitTraceback(text)

@@ -211,6 +211,16 @@ enum TensorLibrary {
         ("std", { a in
             .tensor(try a.tensor(1).std(axis: a.optionalInt(2, "axis"), correction: a.optionalInt(3, "correction") ?? 1, keepDim: a.optionalBool(4, "keepdim") ?? false))
         }),
+        ("dot", { a in
+            let x = try a.tensor(1), y = try a.tensor(2)
+            guard x.rank == 1 else { throw a.fail(1, "a 1-D tensor") }
+            guard y.rank == 1 else { throw a.fail(2, "a 1-D tensor") }
+            return .tensor(try x.matmul(y))
+        }),
+        ("aminmax", { a in
+            let (lo, hi) = try a.tensor(1).aminmax()
+            return .tuple([.tensor(lo), .tensor(hi)])
+        }),
         ("matmul", { a in
             let x = try a.tensor(1), y = try a.tensor(2)
             let rows = x.rank == 2 ? x.shape[0] : 1, cols = y.rank == 2 ? y.shape[1] : 1

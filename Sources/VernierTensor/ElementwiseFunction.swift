@@ -191,6 +191,15 @@ enum Elementwise {
     struct Not: UnaryFunction {
         @inline(__always) func callAsFunction(_ x: Bool) -> Bool { !x }
     }
+    /// `min(max(x, lo), hi)` in one pass; NaN stays NaN.
+    struct Clamp<T: FloatElement>: UnaryFunction {
+        let lo: T, hi: T
+        @inline(__always) func callAsFunction(_ x: T) -> T { x.isNaN ? x : Swift.min(Swift.max(x, lo), hi) }
+    }
+    struct IntClamp<T: IntegerElement>: UnaryFunction {
+        let lo: T, hi: T
+        @inline(__always) func callAsFunction(_ x: T) -> T { Swift.min(Swift.max(x, lo), hi) }
+    }
     /// NaN, +inf and -inf replaced by the given values.
     struct NanToNum<T: FloatElement>: UnaryFunction {
         let nan: T, posinf: T, neginf: T

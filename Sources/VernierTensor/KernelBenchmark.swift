@@ -28,7 +28,7 @@ public enum KernelBenchmark {
         }
     }
 
-    /// Runs each kernel three times on deterministic pseudo-random data and
+    /// Runs each kernel five times on deterministic pseudo-random data and
     /// reports the best time.
     ///
     /// `elements` (at least 10, rounded down to a multiple of 10) sizes the
@@ -46,7 +46,7 @@ public enum KernelBenchmark {
         var results: [Result] = []
         func measure(_ name: String, _ count: Int, _ body: () throws -> Tensor) {
             var best = Double.infinity
-            for _ in 0..<3 {
+            for _ in 0..<5 {
                 let start = ContinuousClock.now
                 let output = valid(name, body)
                 let elapsed = ContinuousClock.now - start
@@ -68,7 +68,18 @@ public enum KernelBenchmark {
         measure("topk k=100 float32", sortCount) { try sortInput.topk(Swift.min(100, sortCount)).values }
         measure("cumsum float32", n) { try a.cumsum(axis: 0) }
         measure("bincount int64 (1000 bins)", n) { try labels.bincount() }
+        let mask = a.gt(0.5), other = b.gt(0.5)
+        measure("min float32", n) { try a.reduce(.min) }
+        measure("aminmax int64", n) { try labels.aminmax().max }
+        measure("sum bool", n) { mask.sum() }
+        measure("count_nonzero float32", n) { Tensor.scalar(Int64(a.countNonzero())) }
+        measure("logical_and bool", n) { mask && other }
+        measure("clamp float32", n) { a.clamp(min: 0.25, max: 0.75) }
+        measure("dot float32", n) { try a.matmul(b) }
         measure("cast float32->float64", n) { a.cast(.float64) }
+        measure("cast int64->float32", n) { labels.cast(.float32) }
+        measure("cast int64->bool", n) { labels.cast(.bool) }
+        measure("cast bool->float32", n) { mask.cast(.float32) }
         measure("npy read float32", n) { try Tensor(npyData: file) }
         return results
     }

@@ -31,13 +31,23 @@ extension Tensor {
 
     private func castLoop<S: TensorElement, D: TensorElement>(_: S.Type, _: D.Type) -> Tensor {
         var out = Tensor(uninitializedShape: shape, dtype: D.dtype)
-        let n = count
         withUnsafeBuffer(as: S.self) { src in
             out.withUnsafeMutableBuffer(as: D.self) { dst in
-                if S.dtype.isFloatingPoint {
-                    for i in 0..<n { dst[i] = D(fromDouble: src[i].doubleValue) }
-                } else {
-                    for i in 0..<n { dst[i] = D(fromInt64: src[i].int64Value) }
+                let s = src.baseAddress!, d = dst.baseAddress!
+                Parallelism.forEachChunk(src.count) { _, r in
+                    if S.self == Bool.self {
+                        let b = UnsafeRawPointer(s).assumingMemoryBound(to: Bool.self)
+                        let zero = D(fromInt64: 0), one = D(fromInt64: 1)
+                        for i in r { d[i] = b[i] ? one : zero }
+                    } else if D.self == Bool.self {
+                        // Written as the bytes 0 and 1: stores of Bool values do not vectorise.
+                        let b = UnsafeMutableRawPointer(d)
+                        for i in r { b.storeBytes(of: s[i] == S.zero ? 0 : 1, toByteOffset: i, as: UInt8.self) }
+                    } else if S.dtype.isFloatingPoint {
+                        for i in r { d[i] = D(fromDouble: s[i].doubleValue) }
+                    } else {
+                        for i in r { d[i] = D(fromInt64: s[i].int64Value) }
+                    }
                 }
             }
         }

@@ -153,11 +153,37 @@ extension Tensor {
     public static func logical(_ op: LogicalOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
         _ = try broadcastShape(a.shape, b.shape)
         let x = a.cast(.bool), y = b.cast(.bool)
+        if x.shape == y.shape { return boolBytewise(op, x, y) }
         switch op {
         case .and: return zipBroadcast(x, y, Elementwise.And())
         case .or: return zipBroadcast(x, y, Elementwise.Or())
         case .xor: return zipBroadcast(x, y, Elementwise.Xor())
         }
+    }
+
+    /// `op` over two bool tensors of one shape as byte arithmetic (bools are
+    /// stored as the bytes 0 and 1, so `&`, `|` and `^` are the logical ops),
+    /// which vectorises where a loop over `Bool` values does not.
+    private static func boolBytewise(_ op: LogicalOp, _ a: Tensor, _ b: Tensor) -> Tensor {
+        var out = Tensor(uninitializedShape: a.shape, dtype: .bool)
+        a.withUnsafeRawBytes { pa in
+            b.withUnsafeRawBytes { pb in
+                out.withUnsafeMutableBuffer(as: Bool.self) { po in
+                    let x = pa.baseAddress!, y = pb.baseAddress!, o = UnsafeMutableRawPointer(po.baseAddress!)
+                    Parallelism.forEachChunk(po.count) { _, r in
+                        switch op {
+                        case .and:
+                            for i in r { o.storeBytes(of: x.load(fromByteOffset: i, as: UInt8.self) & y.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
+                        case .or:
+                            for i in r { o.storeBytes(of: x.load(fromByteOffset: i, as: UInt8.self) | y.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
+                        case .xor:
+                            for i in r { o.storeBytes(of: x.load(fromByteOffset: i, as: UInt8.self) ^ y.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// Elementwise `condition ? a : b` with broadcasting over all three (PyTorch's `torch.where`).

@@ -47,6 +47,8 @@ extension Tensor {
                         switch term {
                         case .squaredDifference: return blockSum(pa, pb, r) { let d = $0 - $1; return d * d }
                         case .absoluteDifference: return blockSum(pa, pb, r) { Swift.abs($0 - $1) }
+                        // x·x (a dot product of a tensor with itself) reads and converts each element once.
+                        case .product where pa == pb: return blockSum(pa, pa, r) { x, _ in x * x }
                         case .product: return blockSum(pa, pb, r) { $0 * $1 }
                         }
                     }
@@ -64,21 +66,28 @@ extension Tensor {
     }
 
     /// Sums `f(a[i], b[i])` over `range`, formed and accumulated in Float64
-    /// with two accumulators per 1024-element block.
+    /// with eight independent accumulators per 1024-element block (one chain
+    /// of dependent additions would leave the adder waiting on its latency).
     @inline(__always)
     private static func blockSum<T: FloatElement>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ range: Range<Int>, _ f: (Double, Double) -> Double) -> Double {
         var total = 0.0
         var i = range.lowerBound
         while i < range.upperBound {
             let end = Swift.min(range.upperBound, i + 1024)
-            var s0 = 0.0, s1 = 0.0
-            while i + 2 <= end {
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0
+            while i + 8 <= end {
                 s0 += f(a[i].doubleValue, b[i].doubleValue)
                 s1 += f(a[i + 1].doubleValue, b[i + 1].doubleValue)
-                i += 2
+                s2 += f(a[i + 2].doubleValue, b[i + 2].doubleValue)
+                s3 += f(a[i + 3].doubleValue, b[i + 3].doubleValue)
+                s4 += f(a[i + 4].doubleValue, b[i + 4].doubleValue)
+                s5 += f(a[i + 5].doubleValue, b[i + 5].doubleValue)
+                s6 += f(a[i + 6].doubleValue, b[i + 6].doubleValue)
+                s7 += f(a[i + 7].doubleValue, b[i + 7].doubleValue)
+                i += 8
             }
-            if i < end { s0 += f(a[i].doubleValue, b[i].doubleValue); i += 1 }
-            total += s0 + s1
+            while i < end { s0 += f(a[i].doubleValue, b[i].doubleValue); i += 1 }
+            total += ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
         }
         return total
     }

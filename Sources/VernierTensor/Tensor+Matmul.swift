@@ -28,6 +28,10 @@ extension Tensor {
         if other.rank == 2 { outShape.append(n) }
         let dt = DType.promoted(dtype, other.dtype)
         let a = cast(dt), b = other.cast(dt)
+        if rank == 1 && other.rank == 1 && dt.isFloatingPoint {
+            // The dot product: the fused, parallel sum of products.
+            return .scalar(try Tensor.sumOverRows(.product, a, b)[0], dtype: dt)
+        }
         switch dt {
         case .float32: return Tensor.matmulFloat(a, b, Float.self, m, k, n, outShape)
         case .float64: return Tensor.matmulFloat(a, b, Double.self, m, k, n, outShape)

@@ -49,6 +49,7 @@ extension Tensor {
     /// - Throws: ``TensorError/outOfRange(_:)`` for a bad axis;
     ///   ``TensorError/invalidArgument(_:)`` for min/max of an empty tensor.
     public func reduce(_ op: ReduceOp, axis: Int? = nil, keepDim: Bool = false) throws -> Tensor {
+        if let whole = try reduceWhole(op, axis: axis, keepDim: keepDim) { return whole }
         var src = self
         if src.dtype == .bool || (op != .mean && src.dtype.isInteger && (op == .sum || op == .prod)) {
             if op == .sum || op == .prod { src = src.cast(.int64) }
@@ -80,6 +81,29 @@ extension Tensor {
         // PyTorch's min/max of bool stay bool; the kernel ran on uint8.
         let typed = dtype == .bool && (op == .min || op == .max) ? out.cast(.bool) : out
         return try typed.reshaped(outShape)
+    }
+
+    /// The parallel whole-tensor kernels, when `op` reduces a non-empty
+    /// tensor to one value (no axis, or an axis holding every element): bool
+    /// and uint8 sums count bytes without widening to int64, min and max run
+    /// in one pass. Nil when the general path applies.
+    private func reduceWhole(_ op: ReduceOp, axis: Int?, keepDim: Bool) throws -> Tensor? {
+        guard count > 0 else { return nil }
+        var outShape = keepDim ? [Int](repeating: 1, count: rank) : []
+        if let axis {
+            let a = try normalizedAxis(axis)
+            guard rank == 0 || shape[a] == count else { return nil }
+            outShape = reducedShape(a, keepDim: keepDim)
+        }
+        switch op {
+        case .sum where dtype == .bool || dtype == .uint8:
+            return try Tensor.scalar(Int64(byteSum())).reshaped(outShape)
+        case .min, .max:
+            let (lo, hi) = extrema()
+            return try (op == .min ? lo : hi).reshaped(outShape)
+        default:
+            return nil
+        }
     }
 
     private func floatReduce<T: FloatElement>(_ op: ReduceOp, _: T.Type, _ outer: Int, _ n: Int, _ inner: Int) -> Tensor {
@@ -176,7 +200,7 @@ extension Tensor {
         return out
     }
 
-    /// Sum of `n` contiguous floats in Float64: 4 independent accumulators
+    /// Sum of `n` contiguous floats in Float64: 8 independent accumulators
     /// per 4096-element block, blocks summed in order, large inputs split across
     /// cores (chunk results combined in order, so the result is deterministic
     /// for a given thread count).
@@ -197,15 +221,17 @@ extension Tensor {
         var start = 0
         while start < n {
             let end = Swift.min(n, start + 4096)
-            var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+            var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0, a4 = 0.0, a5 = 0.0, a6 = 0.0, a7 = 0.0
             var i = start
-            while i + 4 <= end {
+            while i + 8 <= end {
                 a0 += p[i].doubleValue; a1 += p[i + 1].doubleValue
                 a2 += p[i + 2].doubleValue; a3 += p[i + 3].doubleValue
-                i += 4
+                a4 += p[i + 4].doubleValue; a5 += p[i + 5].doubleValue
+                a6 += p[i + 6].doubleValue; a7 += p[i + 7].doubleValue
+                i += 8
             }
             while i < end { a0 += p[i].doubleValue; i += 1 }
-            total += (a0 + a1) + (a2 + a3)
+            total += ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
             start = end
         }
         return total
@@ -216,6 +242,130 @@ extension Tensor {
         var acc: T = 0
         for i in 0..<n { acc = acc &+ p[i] }
         return acc
+    }
+
+    /// The minimum and maximum of every element in one pass (PyTorch's
+    /// `torch.aminmax`), as 0-dim tensors of this dtype (bool stays bool).
+    /// NaN anywhere makes both NaN.
+    ///
+    /// - Throws: ``TensorError/invalidArgument(_:)`` for an empty tensor.
+    public func aminmax() throws -> (min: Tensor, max: Tensor) {
+        guard count > 0 else { throw TensorError.invalidArgument("aminmax: cannot reduce an empty tensor") }
+        return extrema()
+    }
+
+    /// Minimum and maximum of a non-empty tensor, split across cores.
+    private func extrema() -> (Tensor, Tensor) {
+        func run<T: NumericElement>(_: T.Type, _ kernel: (UnsafePointer<T>, Int) -> (T, T)) -> (Tensor, Tensor) {
+            withUnsafeBuffer(as: T.self) { buf in
+                let p = buf.baseAddress!
+                let parts = Parallelism.mapChunks(buf.count, initial: (p[0], p[0])) { r in kernel(p + r.lowerBound, r.count) }
+                var (lo, hi) = parts[0]
+                for (l, h) in parts.dropFirst() {
+                    if l != l || lo != lo { lo = l != l ? l : lo } else if l < lo { lo = l }
+                    if h != h || hi != hi { hi = h != h ? h : hi } else if h > hi { hi = h }
+                }
+                return (Tensor([lo], shape: []), Tensor([hi], shape: []))
+            }
+        }
+        switch dtype {
+        case .float32: return run(Float.self, Tensor.floatExtrema)
+        case .float64: return run(Double.self, Tensor.floatExtrema)
+        case .int64: return run(Int64.self, Tensor.intExtrema)
+        case .int32: return run(Int32.self, Tensor.intExtrema)
+        case .uint8: return run(UInt8.self, Tensor.intExtrema)
+        case .bool:
+            let (lo, hi) = cast(.uint8).extrema()
+            return (lo.cast(.bool), hi.cast(.bool))
+        }
+    }
+
+    /// Minimum and maximum of `n >= 1` floats, NaN if any is NaN: four
+    /// independent branch-free lanes over blocks of 4096 elements. A NaN never
+    /// wins a comparison, so each lane also sums `x - x`, which is 0 unless
+    /// `x` is NaN or infinite; only a block whose sum is NaN is searched for
+    /// a NaN element (infinities are legitimate extremes).
+    @inline(__always)
+    static func floatExtrema<T: FloatElement>(_ p: UnsafePointer<T>, _ n: Int) -> (T, T) {
+        var l0 = p[0], l1 = p[0], l2 = p[0], l3 = p[0]
+        var h0 = p[0], h1 = p[0], h2 = p[0], h3 = p[0]
+        var start = 0
+        while start < n {
+            let end = Swift.min(n, start &+ 4096)
+            var z0: T = 0, z1: T = 0, z2: T = 0, z3: T = 0
+            var i = start
+            while i &+ 4 <= end {
+                let a = p[i], b = p[i &+ 1], c = p[i &+ 2], d = p[i &+ 3]
+                l0 = a < l0 ? a : l0; l1 = b < l1 ? b : l1; l2 = c < l2 ? c : l2; l3 = d < l3 ? d : l3
+                h0 = a > h0 ? a : h0; h1 = b > h1 ? b : h1; h2 = c > h2 ? c : h2; h3 = d > h3 ? d : h3
+                z0 += a - a; z1 += b - b; z2 += c - c; z3 += d - d
+                i &+= 4
+            }
+            while i < end {
+                l0 = p[i] < l0 ? p[i] : l0
+                h0 = p[i] > h0 ? p[i] : h0
+                z0 += p[i] - p[i]
+                i &+= 1
+            }
+            if ((z0 + z1) + (z2 + z3)).isNaN && (start..<end).contains(where: { p[$0].isNaN }) { return (.nan, .nan) }
+            start = end
+        }
+        return (Swift.min(Swift.min(l0, l1), Swift.min(l2, l3)), Swift.max(Swift.max(h0, h1), Swift.max(h2, h3)))
+    }
+
+    /// Minimum and maximum of `n >= 1` integers, with two independent pairs of accumulators.
+    @inline(__always)
+    static func intExtrema<T: IntegerElement>(_ p: UnsafePointer<T>, _ n: Int) -> (T, T) {
+        var l0 = p[0], l1 = p[0], h0 = p[0], h1 = p[0]
+        var i = 0
+        while i &+ 2 <= n {
+            let a = p[i], b = p[i &+ 1]
+            l0 = Swift.min(l0, a); l1 = Swift.min(l1, b)
+            h0 = Swift.max(h0, a); h1 = Swift.max(h1, b)
+            i &+= 2
+        }
+        if i < n {
+            l0 = Swift.min(l0, p[i])
+            h0 = Swift.max(h0, p[i])
+        }
+        return (Swift.min(l0, l1), Swift.max(h0, h1))
+    }
+
+    /// The sum of a bool or uint8 tensor's bytes (bools are stored as 0 and 1), split across cores.
+    func byteSum() -> Int {
+        precondition(dtype == .bool || dtype == .uint8, "byteSum: tensor is \(dtype)")
+        return withUnsafeRawBytes { raw in
+            let base = raw.baseAddress!
+            return Parallelism.mapChunks(count, initial: 0) { r in Tensor.byteSum(base + r.lowerBound, r.count) }.reduce(0, +)
+        }
+    }
+
+    /// The sum of `n` bytes, eight at a time: each 64-bit word is split into
+    /// its even and odd bytes as four 16-bit lanes, lanes are summed over
+    /// blocks of 128 words (at most 128 * 510 each, no overflow) and added
+    /// up once per block.
+    @inline(__always)
+    static func byteSum(_ p: UnsafeRawPointer, _ n: Int) -> Int {
+        let low: UInt64 = 0x00FF_00FF_00FF_00FF
+        var total = 0
+        var i = 0
+        while i + 8 <= n {
+            let words = Swift.min(128, (n - i) / 8)
+            var lanes: UInt64 = 0
+            // Unchecked offsets: an overflow check per word would stop the loop from vectorising.
+            let block = p + i
+            for k in 0..<words {
+                let w = block.loadUnaligned(fromByteOffset: k &<< 3, as: UInt64.self)
+                lanes &+= (w & low) &+ ((w >> 8) & low)
+            }
+            total += Int(lanes & 0xFFFF) + Int((lanes >> 16) & 0xFFFF) + Int((lanes >> 32) & 0xFFFF) + Int(lanes >> 48)
+            i += words * 8
+        }
+        while i < n {
+            total += Int(p.load(fromByteOffset: i, as: UInt8.self))
+            i += 1
+        }
+        return total
     }
 
     /// Sum of every element (see ``ReduceOp/sum``).

@@ -66,14 +66,14 @@ extension Tensor {
         let n = shape[ax]
         func clampIndex(_ i: Int) -> Int { Swift.min(n, Swift.max(0, i < 0 ? i + n : i)) }
         let lo = clampIndex(start), hi = clampIndex(end ?? n)
-        let idx = lo < hi ? Array(stride(from: lo, to: hi, by: step)) : []
         if step == 1 {
+            let kept = Swift.max(0, hi - lo)
             var outShape = shape
-            outShape[ax] = idx.count
+            outShape[ax] = kept
             let out = Tensor(uninitializedShape: outShape, dtype: dtype)
             let (outer, _, inner) = axisSplit(ax)
             let w = dtype.byteWidth
-            let rowBytes = idx.count * inner * w
+            let rowBytes = kept * inner * w
             if rowBytes > 0 {
                 for o in 0..<outer {
                     (out.buffer.bytes + o * rowBytes).copyMemory(from: buffer.bytes + (o * n + lo) * inner * w, byteCount: rowBytes)
@@ -81,7 +81,7 @@ extension Tensor {
             }
             return out
         }
-        return try indexSelect(axis: ax, indices: idx)
+        return try indexSelect(axis: ax, indices: lo < hi ? Array(stride(from: lo, to: hi, by: step)) : [])
     }
 
     /// The slices at `indices` along `axis`, in that order (PyTorch's `index_select`).

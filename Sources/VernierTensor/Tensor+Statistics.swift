@@ -2,26 +2,24 @@ extension Tensor {
     /// The number of elements that are not zero (NaN counts, `-0.0` does not),
     /// like PyTorch's `torch.count_nonzero`. 0 for an empty tensor.
     public func countNonzero() -> Int {
-        func run<T: TensorElement>(_: T.Type) -> Int {
-            withUnsafeBuffer(as: T.self) { p in
-                let base = p.baseAddress!
-                let chunks = Parallelism.chunkCount(p.count)
-                let results = ChunkResults(repeating: 0, count: chunks)
-                Parallelism.forEachChunk(p.count) { t, r in
-                    var c = 0
-                    for i in r where base[i] != T.zero { c += 1 }
-                    results.slots[t] = c
-                }
-                return results.values.reduce(0, +)
-            }
-        }
         switch dtype {
-        case .float32: return run(Float.self)
-        case .float64: return run(Double.self)
-        case .int64: return run(Int64.self)
-        case .int32: return run(Int32.self)
-        case .uint8: return run(UInt8.self)
-        case .bool: return run(Bool.self)
+        case .float32: return Tensor.countNonzero(self, Float.self)
+        case .float64: return Tensor.countNonzero(self, Double.self)
+        case .int64: return Tensor.countNonzero(self, Int64.self)
+        case .int32: return Tensor.countNonzero(self, Int32.self)
+        case .uint8: return Tensor.countNonzero(self, UInt8.self)
+        case .bool: return byteSum()
+        }
+    }
+
+    private static func countNonzero<T: NumericElement>(_ t: Tensor, _: T.Type) -> Int {
+        t.withUnsafeBuffer(as: T.self) { buf in
+            let p = buf.baseAddress!
+            return Parallelism.mapChunks(buf.count, initial: 0) { r in
+                var c = 0
+                for i in r { c &+= p[i] == 0 ? 0 : 1 }
+                return c
+            }.reduce(0, +)
         }
     }
 
@@ -36,33 +34,37 @@ extension Tensor {
 
     /// Whether any element is non-zero (NaN counts as true); false when empty
     /// (PyTorch's `torch.any`).
-    public func any() -> Bool {
-        func run<T: TensorElement>(_: T.Type) -> Bool {
-            withUnsafeBuffer(as: T.self) { p in p.contains { $0 != T.zero } }
-        }
-        switch dtype {
-        case .float32: return run(Float.self)
-        case .float64: return run(Double.self)
-        case .int64: return run(Int64.self)
-        case .int32: return run(Int32.self)
-        case .uint8: return run(UInt8.self)
-        case .bool: return run(Bool.self)
-        }
-    }
+    public func any() -> Bool { firstIndex(zero: false) != nil }
 
     /// Whether every element is non-zero (NaN counts as true); true when empty
     /// (PyTorch's `torch.all`).
-    public func all() -> Bool {
-        func run<T: TensorElement>(_: T.Type) -> Bool {
-            withUnsafeBuffer(as: T.self) { p in p.allSatisfy { $0 != T.zero } }
+    public func all() -> Bool { firstIndex(zero: true) == nil }
+
+    /// The index of the first element that is zero (or, with `zero` false,
+    /// non-zero), scanning blocks of 4096 elements with a branch-free test
+    /// each so that the search stops early without a branch per element.
+    private func firstIndex(zero: Bool) -> Int? {
+        func run<T: TensorElement>(_: T.Type, _ isZero: (T) -> Bool) -> Int? {
+            withUnsafeBuffer(as: T.self) { buf in
+                let p = buf.baseAddress!, n = buf.count
+                var start = 0
+                while start < n {
+                    let end = Swift.min(n, start + 4096)
+                    var hits = 0
+                    for i in start..<end { hits &+= isZero(p[i]) == zero ? 1 : 0 }
+                    if hits > 0 { return (start..<end).first { isZero(p[$0]) == zero } }
+                    start = end
+                }
+                return nil
+            }
         }
         switch dtype {
-        case .float32: return run(Float.self)
-        case .float64: return run(Double.self)
-        case .int64: return run(Int64.self)
-        case .int32: return run(Int32.self)
-        case .uint8: return run(UInt8.self)
-        case .bool: return run(Bool.self)
+        case .float32: return run(Float.self) { $0 == 0 }
+        case .float64: return run(Double.self) { $0 == 0 }
+        case .int64: return run(Int64.self) { $0 == 0 }
+        case .int32: return run(Int32.self) { $0 == 0 }
+        case .uint8: return run(UInt8.self) { $0 == 0 }
+        case .bool: return run(Bool.self) { !$0 }
         }
     }
 

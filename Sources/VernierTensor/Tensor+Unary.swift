@@ -160,10 +160,25 @@ extension Tensor {
     }
 
     /// Limits every element to `[min, max]` (either bound optional); NaN stays NaN.
+    /// The bounds are weak scalars (``scalarOperand(_:)``): a fractional bound
+    /// makes an integer tensor float32, as in PyTorch's type promotion.
     public func clamp(min lo: Double? = nil, max hi: Double? = nil) -> Tensor {
-        var out = self
-        if let lo { out = try! Tensor.binary(.maximum, out, out.scalarOperand(lo)) }
-        if let hi { out = try! Tensor.binary(.minimum, out, out.scalarOperand(hi)) }
-        return out
+        let bounds = [lo, hi].compactMap { $0 }
+        let dt = bounds.map { scalarOperand($0).dtype }.reduce(dtype) { DType.promoted($0, $1) }
+        let x = cast(dt)
+        func bound<T: TensorElement>(_ v: Double?, _ fallback: T) -> T { v.map { T(fromDouble: $0) } ?? fallback }
+        switch dt {
+        case .float32: return x.mapElements(Elementwise.Clamp<Float>(lo: bound(lo, -.infinity), hi: bound(hi, .infinity)))
+        case .float64: return x.mapElements(Elementwise.Clamp<Double>(lo: bound(lo, -.infinity), hi: bound(hi, .infinity)))
+        case .int64: return x.mapElements(Elementwise.IntClamp<Int64>(lo: bound(lo, .min), hi: bound(hi, .max)))
+        case .int32: return x.mapElements(Elementwise.IntClamp<Int32>(lo: bound(lo, .min), hi: bound(hi, .max)))
+        case .uint8: return x.mapElements(Elementwise.IntClamp<UInt8>(lo: bound(lo, .min), hi: bound(hi, .max)))
+        case .bool:
+            // Integral bounds next to bool: PyTorch clamps the values as integers.
+            var out = x.cast(.int64)
+            if let lo { out = try! Tensor.binary(.maximum, out, out.scalarOperand(lo)) }
+            if let hi { out = try! Tensor.binary(.minimum, out, out.scalarOperand(hi)) }
+            return out
+        }
     }
 }

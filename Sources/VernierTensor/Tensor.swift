@@ -1,7 +1,8 @@
 import Foundation
 
-/// Reference-counted, 64-byte aligned raw storage shared by tensors until one
-/// of them writes (copy on write).
+/// Reference-counted raw storage shared by tensors until one of them writes
+/// (copy on write): 64-byte aligned from ``TensorBuffer/alignedBytes`` up,
+/// malloc's 16-byte alignment below that.
 @usableFromInline
 final class TensorBuffer: @unchecked Sendable {
     @usableFromInline let bytes: UnsafeMutableRawPointer
@@ -17,9 +18,17 @@ final class TensorBuffer: @unchecked Sendable {
             self.capacity = capacity
         } else {
             capacity = Swift.max(byteCount, 1)
-            bytes = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
+            // Small buffers take malloc's own alignment: an over-aligned request
+            // goes through memalign, which splits chunks and frees the
+            // remainders, and glibc then consolidates its free lists on many
+            // later frees (measured: most of the time of a small tensor op).
+            bytes = UnsafeMutableRawPointer.allocate(
+                byteCount: capacity, alignment: capacity >= TensorBuffer.alignedBytes ? 64 : 16)
         }
     }
+
+    /// Byte counts from which buffers are 64-byte (cache-line) aligned.
+    static let alignedBytes = 4096
 
     deinit {
         if !BufferPool.shared.give(bytes, capacity: capacity) { bytes.deallocate() }
@@ -39,14 +48,14 @@ final class TensorBuffer: @unchecked Sendable {
 /// 4 KiB page at a time; for tensors of millions of elements that costs
 /// several times the kernel itself (measured: a 10M-element float32 to
 /// float64 cast took 44 ms on fresh memory and 3.4 ms on reused memory).
-/// Only allocations of at least 1 MiB are kept, at most 16 of them and
-/// 256 MiB in all, oldest dropped first; a request takes the smallest kept
+/// Only allocations of at least 256 KiB are kept (a 1M-element bool mask is
+/// one), at most 32 of them and 256 MiB in all, oldest dropped first; a request takes the smallest kept
 /// allocation that fits and is at most twice its size.
 final class BufferPool: @unchecked Sendable {
     static let shared = BufferPool()
 
-    static let minimumBytes = 1 << 20
-    static let maximumEntries = 16
+    static let minimumBytes = 256 << 10
+    static let maximumEntries = 32
     static let maximumTotalBytes = 256 << 20
 
     private let lock = NSLock()

@@ -200,6 +200,27 @@ extension LuaMetricTests {
         #expect(try m.compute().doubleValue == 4)
     }
 
+    @Test func checksInStatesAreInvalidOptions() throws {
+        let script = try LuaScript.load(source: """
+            return metric.define {
+              name = "topk_demo", options = { k = 1 },
+              states = function(opt)
+                metric.check(opt.k >= 1, "k", "an integer >= 1")
+                return { { "hits", tensor.zeros({}, "int64"), "sum" } }
+              end,
+              update = function(s, opt, preds, target) s.hits = s.hits + 1 end,
+              compute = function(s, opt) return s.hits end,
+            }
+            """, chunkName: "topk_demo.lua")
+        do {
+            _ = try script.makeMetric(["k": .int(0)])
+            Issue.record("k = 0 accepted")
+        } catch let MetricError.invalidOption(metric, option, expected) {
+            #expect(metric == "topk_demo" && option == "k" && expected == "an integer >= 1")
+        }
+        #expect(try script.makeMetric(["k": .int(2)]).options.int("k") == 2)
+    }
+
     @Test func badStatesFromUpdateAreRejected() throws {
         let cases: [(String, String)] = [
             ("s.acc = 'x'", "state 'acc' must be a tensor, got a string"),

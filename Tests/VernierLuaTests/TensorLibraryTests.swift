@@ -122,6 +122,9 @@ import VernierTensor
             ("return tensor.new({1, 2}) ^ -1", "probe.lua:9: tensor '^': pow: integers to negative integer powers"),
             ("return tensor.scalar(1):size(0)", "probe.lua:9: tensor.size: a 0-dim tensor has no axis 0"),
             ("return tensor.new({1}) + true", "probe.lua:9: tensor '+': argument #2: expected a tensor or a number, got boolean"),
+            ("return tensor.new({{1, 2}}):dot(tensor.new({1, 2}))", "probe.lua:9: tensor.dot: argument #1: expected a 1-D tensor"),
+            ("return tensor.new({1, 2}):dot(tensor.new({1, 2, 3}))", "probe.lua:9: tensor.dot: matmul: shapes [2] and [3] cannot be multiplied"),
+            ("return tensor.zeros({0}):aminmax()", "probe.lua:9: tensor.aminmax: aminmax: cannot reduce an empty tensor"),
         ]
         for (body, expected) in cases {
             do {
@@ -178,6 +181,10 @@ extension TensorLibraryTests {
         #expect(try evaluate(m + "return t:unsqueeze(0):squeeze()").tensor?.shape == [2, 3])
         #expect(try doubles(evaluate("return tensor.new({1, 2}):tile(2)")) == [1, 2, 1, 2])
         #expect(try doubles(evaluate(m + "return t:matmul(tensor.new({1, 1, 1}))")) == [6, 15])
+        #expect(try doubles(evaluate("return tensor.new({1.5, 2.0}):dot(tensor.new({2.0, -1.0}))")) == [1])
+        #expect(try evaluate("return tensor.new({1, 2}):dot(tensor.new({3, 4}))").tensor.map { ($0.shape, $0.toInt64s()) } .map { $0.0 == [] && $0.1 == [11] } == true)
+        #expect(try doubles(evaluate("local lo, hi = tensor.new({3.0, -1.0, 2.0}):aminmax(); return tensor.stack({lo, hi})")) == [-1, 3])
+        #expect(try doubles(evaluate("local lo, hi = tensor.new({0.0/0.0, 1.0}):aminmax(); return tensor.stack({lo, hi}):isnan()")) == [1, 1])
         #expect(try doubles(evaluate("return tensor.new({1.0, 2.0, 3.0, 4.0}):var()")) == [5.0 / 3.0].map { Double(Float($0)) })
         #expect(try doubles(evaluate("return tensor.new({1.0, 3.0}):std(0, 0)")) == [1])
         let softmax = try #require(try doubles(evaluate("return tensor.new({0.0, 0.0}):softmax(0)")))

@@ -5,52 +5,47 @@
 -- reading); integer preds are 0/1 labels. Targets equal to ignore_index count
 -- nowhere. samplewise: one value per sample over its extra dimensions.
 local function is_float(x) return x:dtype() == "float32" or x:dtype() == "float64" end
--- Whether an integer-valued tensor x, whose (row) sums are `sum`, holds only
--- 0 and 1: x^2 = x exactly for 0 and 1 and x^2 > x for every other integer,
--- so only then do the sums of x^2 and x agree.
-local function all01(x, sum) return (x * x):sum():item() == sum:sum():item() end
+-- Whether every element of x (an integer or float tensor) lies in [0, 1]
+-- (TorchMetrics' test for probabilities); false when any is NaN (NaN fails
+-- both comparisons). True when empty.
+local function within01(x) return x:ge(0):logical_and(x:le(1)):all() end
 
--- [tn, fp, fn, tp] of one batch: int64 [4], or [N, 4] samplewise. The
--- counts are float sums of 0/1 tensors (the fastest kernels); up to 2^22
--- elements float32 keeps them and the 0/1 test exact (an invalid value moves
--- the sum of squares by more than float32 rounding), larger batches use float64.
+-- [tn, fp, fn, tp] of one batch: int64 [4], or [N, 4] samplewise. Preds and
+-- target become bool masks (predicted positive, actually positive); the
+-- counts are sums of masks.
 local function confusion(preds, target, opt)
   local ps, ts = preds:shape(), target:shape()
   metric.check(#ps == #ts, "target", "the same shape as preds")
   for i = 1, #ps do metric.check(ps[i] == ts[i], "target", "the same shape as preds") end
   local samplewise = opt.multidim_average == "samplewise"
   metric.check(not samplewise or #ps >= 2, "preds", "at least 2 dimensions (N, ...) for multidim_average='samplewise'")
+  local keep = opt.ignore_index ~= nil and target:ne(opt.ignore_index) or nil
   metric.check(not is_float(target) or target:eq(target:floor()):logical_and(target:isfinite()):all(), "target", "integer labels")
+  -- Every counted target is 0 or 1: the positives and the negatives make up all of them.
+  local t, negatives = target:eq(1), target:eq(0)
+  if keep then t, negatives = t:logical_and(keep), negatives:logical_and(keep) end
   local n = target:numel()
-  local ft = n <= 2 ^ 22 and "float32" or "float64"
-  local t, keep = target:to(ft), nil
-  if opt.ignore_index ~= nil then
-    keep = target:ne(opt.ignore_index)
-    t = t * keep
-  end
-  local rows = samplewise and ps[1] or 1
-  local inner = rows > 0 and n // rows or 0
-  local function total(x) return samplewise and x:reshape(rows, inner):sum(1) or x:sum() end
-  local actual = total(t)
-  metric.check(all01(t, actual), "target", "values 0 or 1 (or ignore_index)")
+  metric.check((t:sum() + negatives:sum()):item() == (keep and keep:sum():item() or n), "target", "values 0 or 1 (or ignore_index)")
   local p
   if is_float(preds) then
     metric.check(opt.input_format ~= "labels", "preds", "integer 0/1 labels (input_format='labels')")
     local logits = opt.input_format == "logits"
-    if not logits and preds:numel() > 0 then
-      -- Clamping to [0, 1] changes exactly the values outside it (NaN never equals itself).
-      logits = not preds:clamp(0, 1):eq(preds):all()
+    if not logits then
+      logits = not within01(preds)
       metric.check(not (logits and opt.input_format == "probs"), "preds", "probabilities in [0, 1] without NaN (input_format='probs')")
     end
-    p = (logits and preds:sigmoid() or preds):gt(opt.threshold):to(ft)
+    p = (logits and preds:sigmoid() or preds):gt(opt.threshold)
   else
-    p = preds:to(ft)
-    metric.check(all01(p, p:sum()), "preds", "0/1 labels when preds is an integer tensor")
+    metric.check(preds:dtype() == "bool" or within01(preds), "preds", "0/1 labels when preds is an integer tensor")
+    p = preds:bool()
   end
-  if keep then p = p * keep end
-  local tp, predicted = total(p * t), total(p)
-  local counted = keep and total(keep:to(ft)) or inner
-  return tensor.stack({ counted - predicted - actual + tp, predicted - tp, actual - tp, tp }, samplewise and 1 or 0):long()
+  if keep then p = p:logical_and(keep) end
+  local rows = samplewise and ps[1] or 1
+  local inner = rows > 0 and n // rows or 0
+  local function total(x) return samplewise and x:reshape(rows, inner):sum(1) or x:sum() end
+  local tp, predicted, actual = total(p:logical_and(t)), total(p), total(t)
+  local counted = keep and total(keep) or inner
+  return tensor.stack({ counted - predicted - actual + tp, predicted - tp, actual - tp, tp }, samplewise and 1 or 0)
 end
 
 -- The accumulated [tn, fp, fn, tp] counts (int64), one row per sample when samplewise.
