@@ -73,6 +73,9 @@ enum LuaSlot: Int32 {
     case borrowed = 4
     /// The metatable marking `uses` entries made by `metric.builtin`.
     case useMarker = 5
+    /// `metric.import`'s table: `[1]` module values by name, `[2]` the
+    /// metatable of the guard closing a running module.
+    case modules = 6
 }
 
 /// One sandboxed Lua state: the C context, the host functions registered in
@@ -98,6 +101,8 @@ final class LuaSandbox: @unchecked Sendable {
     var definition: LuaMetricDefinition?
     /// Set by `metric.check`, read when `update` fails: (argument, expected).
     var failedCheck: (argument: String, expected: String)?
+    /// `metric.import`'s state: where modules come from, which were read.
+    let importer: LuaImporter
 
     /// Growth of the counted tensor bytes since the last collection above
     /// which a full collection runs after a call: temporaries are held by tiny
@@ -108,10 +113,14 @@ final class LuaSandbox: @unchecked Sendable {
     /// Counted tensor bytes held right after the last collection.
     private var bytesAfterCollect: Int64 = 0
 
-    init(file: String, limits: LuaLimits, policy: SandboxPolicy = .standard, log: @escaping LuaLogHandler = luaStderrLogger) throws {
+    init(
+        file: String, limits: LuaLimits, policy: SandboxPolicy = .standard, modules: LuaModuleSource = .none,
+        log: @escaping LuaLogHandler = luaStderrLogger
+    ) throws {
         self.file = file
         self.limits = limits
         self.logHandler = log
+        importer = LuaImporter(source: modules)
         context = .allocate(capacity: 1)
         context.initialize(to: vl_context())
         context.pointee.heap_limit = limits.heapBytes

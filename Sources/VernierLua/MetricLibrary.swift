@@ -38,7 +38,8 @@ struct LuaUse: Sendable {
 
 /// The `metric` library: `metric.define`, the option-spec helpers
 /// `metric.required`, `metric.optional`, `metric.choice`, `metric.builtin`
-/// (a metric to build on, see `uses`), and `metric.check`.
+/// (a metric to build on, see `uses`), `metric.check`, and `metric.import`
+/// (a helper module, see ``LuaImporter``).
 enum MetricLibrary {
     static let keys: Set<String> = [
         "name", "summary", "higher_is_better", "full_state_update", "inputs", "optional_inputs", "options",
@@ -59,7 +60,7 @@ enum MetricLibrary {
         stack.rawSet(-2, "__metatable")
         vl_set_slot(stack.L, LuaSlot.useMarker.rawValue)
 
-        stack.newTable(record: 6)
+        stack.newTable(record: 7)
         let lib = stack.top
         stack.sandbox.pushHostFunction("metric.define") { s in try define(LuaArguments(stack: s)) }
         stack.rawSet(lib, "define")
@@ -79,6 +80,7 @@ enum MetricLibrary {
         stack.rawSet(lib, "builtin")
         stack.sandbox.pushHostFunction(nil) { s in try check(LuaArguments(stack: s)) }
         stack.rawSet(lib, "check")
+        try LuaImporter.install(in: stack, library: lib)
         vl_freeze(stack.L, "metric")
         vl_push_base_table(stack.L)
         stack.pushValue(lib)
@@ -242,6 +244,9 @@ enum MetricLibrary {
         let s = a.stack
         let sandbox = s.sandbox
         guard sandbox.definition == nil else { throw LuaBindingError("called twice; a script defines one metric") }
+        if let module = sandbox.importer.running.last {
+            throw LuaBindingError("called while module '\(module)' loads; a module returns helpers, the script defines the metric")
+        }
         guard s.isTable(at: 1) else { throw a.fail(1, "a table") }
         try s.reserve(12)
         let def: Int32 = 1

@@ -60,12 +60,17 @@ public struct PluginReport: Sendable, CustomStringConvertible {
 /// Loads every `*.lua` file under some directories (recursively) as one
 /// metric each, registers them in a ``MetricRegistry``, and hot-reloads them.
 ///
+/// - Files under a directory's top-level `lib/` folder are not metrics: they
+///   are the helper modules scripts of that directory load with
+///   `metric.import` (a module that fails to load fails the scripts importing it).
 /// - One bad file does not stop the others: its error is in the report.
 /// - A registry name already taken (by a built-in, or by another file) is a
 ///   failure naming both sources; between two files, the one that held the
 ///   name keeps it, otherwise the first path in sorted order.
 /// - ``reload()`` picks up added, changed and removed files; a file that
-///   fails after a change keeps its last good version registered.
+///   fails after a change keeps its last good version registered. A changed,
+///   added or removed module reloads the scripts that imported it, and
+///   retries the scripts of that directory that failed.
 ///
 /// ```swift
 /// let host = PluginHost(directories: [URL(fileURLWithPath: "Plugins")], registry: registry)
@@ -77,7 +82,7 @@ public final class PluginHost: @unchecked Sendable {
     public let directories: [URL]
     /// The registry plugins are registered in.
     public let registry: MetricRegistry
-    /// The limits plugins run under (see ``LuaScript/load(path:limits:maximumLimits:log:)``).
+    /// The limits plugins run under (see ``LuaScript/load(path:limits:maximumLimits:log:registry:pluginFolder:)``).
     public let limits: LuaLimits
     /// The most a plugin may ask for in its `limits` field.
     public let maximumLimits: LuaLimits
@@ -85,6 +90,8 @@ public final class PluginHost: @unchecked Sendable {
 
     private struct FileEntry {
         var source: Data
+        /// The `lib` folder of the directory the file was found under.
+        var moduleFolder: String
         var script: LuaScript?
         var error: String?
         /// The last load failed on `uses` (a used metric may appear later), so
@@ -98,6 +105,8 @@ public final class PluginHost: @unchecked Sendable {
     private let loadedThisPass = LoadedScripts()
 
     private var files: [String: FileEntry] = [:]
+    /// The bytes of every module file (under a directory's `lib/`) at the last reload.
+    private var moduleFiles: [String: Data] = [:]
     /// Registry names this host registered, and the file each came from.
     private var owned: [String: (path: String, script: LuaScript)] = [:]
     private let lock = NSLock()
@@ -170,26 +179,34 @@ public final class PluginHost: @unchecked Sendable {
     private func reloadLocked() -> PluginReport {
         var report = PluginReport()
         var seen = Set<String>()
-        var toLoad: [(String, Data)] = []
+        var toLoad: [(path: String, moduleFolder: String, data: Data)] = []
         defer { loadedThisPass.removeAll() }
-        for (path, readResult) in scan(&report) {
+        let (found, modules) = scan(&report)
+        let changedModules = Set(modules.keys).union(moduleFiles.keys).filter { modules[$0] != moduleFiles[$0] }
+        moduleFiles = modules
+        for (path, moduleFolder, readResult) in found {
             seen.insert(path)
             let data: Data
             switch readResult {
             case .success(let d): data = d
             case .failure(let e):
-                files[path] = FileEntry(source: Data(), script: files[path]?.script, error: "cannot read the file: \(e.localizedDescription)")
+                files[path] = FileEntry(
+                    source: Data(), moduleFolder: moduleFolder, script: files[path]?.script, error: "cannot read the file: \(e.localizedDescription)"
+                )
                 continue
             }
-            if let old = files[path], old.source == data, !old.waitsForUses { continue }
-            toLoad.append((path, data))
+            if let old = files[path], old.source == data, old.moduleFolder == moduleFolder, !old.waitsForUses,
+               !changedModules.contains(where: { $0.hasPrefix(moduleFolder + "/") }) || !needsReload(old, modules: modules) {
+                continue
+            }
+            toLoad.append((path, moduleFolder, data))
         }
         for path in files.keys where !seen.contains(path) { files[path] = nil }
         // Files failing on `uses` are tried again while another file loaded
         // in the previous round (each round loads at least one more, so it ends).
         while !toLoad.isEmpty {
-            var retry: [(String, Data)] = []
-            for (path, data) in toLoad where !load(path, data) { retry.append((path, data)) }
+            var retry: [(path: String, moduleFolder: String, data: Data)] = []
+            for item in toLoad where !load(item.path, moduleFolder: item.moduleFolder, item.data) { retry.append(item) }
             if retry.count == toLoad.count { break }
             toLoad = retry
         }
@@ -241,15 +258,23 @@ public final class PluginHost: @unchecked Sendable {
         return report
     }
 
+    /// Whether a file whose directory's modules changed must load again: it
+    /// failed (perhaps on a module), or a module it imported changed or went away.
+    private func needsReload(_ entry: FileEntry, modules: [String: Data]) -> Bool {
+        guard entry.error == nil, let script = entry.script else { return true }
+        return script.modules.contains { modules[$0.path] != $0.bytes }
+    }
+
     /// Loads one file's new text into `files`; false when it failed on `uses`.
-    private func load(_ path: String, _ data: Data) -> Bool {
-        var entry = files[path] ?? FileEntry(source: data)
+    private func load(_ path: String, moduleFolder: String, _ data: Data) -> Bool {
+        var entry = files[path] ?? FileEntry(source: data, moduleFolder: moduleFolder)
         entry.source = data
+        entry.moduleFolder = moduleFolder
         entry.waitsForUses = false
         do {
             let script = try LuaScript(
                 file: path, chunkName: URL(fileURLWithPath: path).lastPathComponent, source: String(decoding: data, as: UTF8.self),
-                limits: limits, maximumLimits: maximumLimits, log: log, lookup: lookup
+                limits: limits, maximumLimits: maximumLimits, log: log, lookup: lookup, moduleFolder: entry.moduleFolder
             )
             entry.script = script
             entry.error = nil
@@ -274,24 +299,35 @@ public final class PluginHost: @unchecked Sendable {
     }
 
     /// Every `*.lua` regular file under the directories (sorted, standardized
-    /// paths) with its bytes; a missing directory is a failure.
-    private func scan(_ report: inout PluginReport) -> [(String, Result<Data, Error>)] {
-        var paths = Set<String>()
+    /// paths) with the `lib` folder of the first directory it was found under
+    /// and its bytes, leaving out the modules (files under a directory's
+    /// `lib/`); and the bytes of the modules (unreadable ones left out). A
+    /// missing directory is a failure.
+    private func scan(_ report: inout PluginReport) -> (
+        scripts: [(path: String, moduleFolder: String, data: Result<Data, Error>)], modules: [String: Data]
+    ) {
+        var paths: [String: String] = [:]
+        var modules: [String: Data] = [:]
         for dir in directories {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
                 report.failures.append(PluginFailure(file: dir.path, message: "not a directory"))
                 continue
             }
+            let moduleFolder = LuaScript.moduleFolder(in: dir)
             guard let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.isRegularFileKey]) else { continue }
             for case let url as URL in e where url.pathExtension == "lua" {
-                if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-                    paths.insert(url.standardizedFileURL.path)
+                guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+                let path = url.standardizedFileURL.path
+                if path.hasPrefix(moduleFolder + "/") {
+                    modules[path] = try? Data(contentsOf: url)
+                } else if paths[path] == nil {
+                    paths[path] = moduleFolder
                 }
             }
         }
-        return paths.sorted().map { p in
-            (p, Result { () throws -> Data in
+        let scripts = paths.keys.sorted().map { p in
+            (p, paths[p]!, Result { () throws -> Data in
                 let d = try Data(contentsOf: URL(fileURLWithPath: p))
                 guard d.count <= LuaScript.maximumSourceBytes else {
                     throw LuaError.load(file: p, message: "the file has \(d.count) bytes, more than the \(LuaScript.maximumSourceBytes) accepted for a script")
@@ -299,6 +335,7 @@ public final class PluginHost: @unchecked Sendable {
                 return d
             })
         }
+        return (scripts, modules)
     }
 }
 

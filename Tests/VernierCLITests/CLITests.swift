@@ -136,6 +136,26 @@ struct CLITests {
         #expect(all.status == 0, "\(all.stdout)")
     }
 
+    @Test func pluginsCommandsTreatLibFilesAsModules() throws {
+        let plugins = dir.appendingPathComponent("with-lib")
+        try FileManager.default.createDirectory(at: plugins.appendingPathComponent("lib"), withIntermediateDirectories: true)
+        try """
+            local helper = metric.import("helper")
+            return metric.define { name = 'imports_helper', states = { { 'n', tensor.zeros({}), 'sum' } },
+              update = function() end, compute = function() return helper.one end }
+            """.write(to: plugins.appendingPathComponent("imp.lua"), atomically: true, encoding: .utf8)
+        try "return { one = 1 }".write(to: plugins.appendingPathComponent("lib/helper.lua"), atomically: true, encoding: .utf8)
+        let list = try CLI.run(["plugins", "list", plugins.path])
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.contains("imports_helper") && !list.stdout.contains("helper.lua"), "\(list.stdout)")
+        #expect(list.stdout.contains("1 plugins"))
+        try "return { one = = 1 }".write(to: plugins.appendingPathComponent("lib/helper.lua"), atomically: true, encoding: .utf8)
+        let check = try CLI.run(["plugins", "check", plugins.path])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("FAIL ") && check.stdout.contains("imp.lua") && check.stdout.contains("lib/helper.lua:1: unexpected symbol"), "\(check.stdout)")
+        #expect(check.stdout.contains("0 loaded, 1 failed"))
+    }
+
     @Test func verifyEndsWithTheCountLine() throws {
         let r = try CLI.run(["verify", SharedPaths.fixtures.appendingPathComponent("aggregation.json").path])
         #expect(r.status == 0, "\(r.stderr)")

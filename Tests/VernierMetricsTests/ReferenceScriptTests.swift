@@ -24,6 +24,18 @@ struct ReferenceScriptTests {
         #expect(missing.isEmpty, "built-ins without a reference script in Plugins/reference: \(missing.joined(separator: ", "))")
     }
 
+    @Test func aScriptLoadsOnItsOwnGivenItsPluginFolder() throws {
+        let folder = try #require(ReferenceScripts.locate())
+        let path = folder.appendingPathComponent("classification/binary_roc.lua").path
+        let script = try LuaScript.load(path: path, pluginFolder: folder.path)
+        #expect(script.name == "binary_roc")
+        #expect(script.importedModules == ["curves", "inputs"])
+        // on its own the script's folder is classification/, which has no lib/
+        #expect { try LuaScript.load(path: path) } throws: { error in
+            String(describing: error).contains("no module 'curves': \(folder.standardizedFileURL.path)/classification/lib/curves.lua does not exist")
+        }
+    }
+
     @Test func scriptsPassTheFixtures() throws {
         let (reference, _) = try Self.loaded.get()
         let cases = try Self.templates.get().filter { reference.contains($0.metric) }

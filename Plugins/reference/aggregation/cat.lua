@@ -3,7 +3,7 @@
 -- "warn"/"ignore" drop NaN (a batch that had any is flattened, as boolean
 -- indexing does), "disable" keeps it, a number replaces it. Nothing kept:
 -- an empty [0] tensor. Batches must agree on everything but the first axis.
-local strategies = { error = true, warn = true, ignore = true, disable = true }
+local aggregation = metric.import("aggregation")
 
 local function trailing(t)
   local shape = t:shape()
@@ -18,9 +18,7 @@ return metric.define {
   options = { nan_strategy = metric.optional("any", "warn") },
 
   states = function(opt)
-    local ns = opt.nan_strategy
-    metric.check(strategies[ns] or type(ns) == "number", "nan_strategy",
-      "'error', 'warn', 'ignore', 'disable' or a number")
+    aggregation.check_nan_strategy(opt)
     return { { "value", "cat" } }
   end,
 

@@ -2,7 +2,7 @@
 -- run whose values were all dropped as NaN gives +inf. nan_strategy:
 -- "error" rejects a batch with NaN, "warn"/"ignore" drop NaN, "disable"
 -- keeps it (the result becomes NaN), a number replaces it.
-local strategies = { error = true, warn = true, ignore = true, disable = true }
+local aggregation = metric.import("aggregation")
 
 return metric.define {
   name = "min",
@@ -11,25 +11,12 @@ return metric.define {
   options = { nan_strategy = metric.optional("any", "warn") },
 
   states = function(opt)
-    local ns = opt.nan_strategy
-    metric.check(strategies[ns] or type(ns) == "number", "nan_strategy",
-      "'error', 'warn', 'ignore', 'disable' or a number")
+    aggregation.check_nan_strategy(opt)
     return { { "value", tensor.full({}, math.huge, "float64"), "min" } }
   end,
 
   update = function(s, opt, value)
-    local v = value:double():flatten()
-    local strategy = opt.nan_strategy
-    if strategy ~= "disable" then
-      local nan = v:isnan()
-      if strategy == "error" then
-        metric.check(not nan:any(), "value", "no NaN values (nan_strategy='error')")
-      elseif type(strategy) == "number" then
-        v = tensor.where(nan, tensor.scalar(strategy, "float64"), v)
-      else
-        v = v:masked_select(nan:logical_not())
-      end
-    end
+    local v = aggregation.values(value, opt)
     if v:numel() == 0 then return end
     s.value = s.value:minimum(v:min())
   end,

@@ -3,7 +3,7 @@
 -- updates % window holds the latest). NaN handling by nan_strategy as for
 -- `sum`; a batch left empty fills its slot with 0. Merging instances adds
 -- their rings slot by slot, as a sync of the per-slot states does.
-local strategies = { error = true, warn = true, ignore = true, disable = true }
+local aggregation = metric.import("aggregation")
 
 return metric.define {
   name = "running_sum",
@@ -13,9 +13,7 @@ return metric.define {
   options = { window = 5, nan_strategy = metric.optional("any", "warn") },
 
   states = function(opt)
-    local ns = opt.nan_strategy
-    metric.check(strategies[ns] or type(ns) == "number", "nan_strategy",
-      "'error', 'warn', 'ignore', 'disable' or a number")
+    aggregation.check_nan_strategy(opt)
     metric.check(opt.window >= 1, "window", "an integer >= 1")
     return {
       { "value", tensor.zeros({ opt.window }, "float64"), "sum" },
@@ -24,20 +22,8 @@ return metric.define {
   end,
 
   update = function(s, opt, value)
-    local v = value:double():flatten()
-    local strategy = opt.nan_strategy
-    if strategy ~= "disable" then
-      local nan = v:isnan()
-      if strategy == "error" then
-        metric.check(not nan:any(), "value", "no NaN values (nan_strategy='error')")
-      elseif type(strategy) == "number" then
-        v = tensor.where(nan, tensor.scalar(strategy, "float64"), v)
-      else
-        v = v:masked_select(nan:logical_not())
-      end
-    end
-    local seen = s.updates:item()
-    local slot = tensor.arange(opt.window):eq(seen % opt.window)
+    local v = aggregation.values(value, opt)
+    local slot = aggregation.ring_slot(s, opt)
     s.value = tensor.where(slot, v:sum(), s.value)
     s.updates = s.updates + 1
   end,

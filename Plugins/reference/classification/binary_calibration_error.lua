@@ -4,31 +4,9 @@
 -- input_format='logits'), the accuracy the 0/1 target; binned into n_bins
 -- equal-width bins and reduced by norm (l1: expected calibration error, l2,
 -- max). Targets equal to ignore_index are dropped; no sample is an error.
-local FLOAT = { float32 = true, float64 = true }
-
--- The bins: boundaries linspace(0, 1, n_bins + 1) in the confidences' dtype;
--- a confidence c falls in bin k when b[k] <= c < b[k+1] (torch.bucketize with
--- right=True, minus one), so a confidence of exactly 1 gets bin n_bins of its
--- own, as in TorchMetrics. The states keep per-bin counts and sums.
-local function bin_states(opt)
-  metric.check(opt.n_bins >= 1, "n_bins", "an integer >= 1")
-  local k = opt.n_bins + 1
-  return {
-    { "bin_count", tensor.zeros(k, "int64"), "sum" },
-    { "bin_confidence", tensor.zeros(k, "float64"), "sum" },
-    { "bin_accuracy", tensor.zeros(k, "float64"), "sum" },
-  }
-end
-
--- Adds confidences [M] (float) and their 0/1 accuracies [M] to the bins.
-local function add_to_bins(s, opt, conf, acc)
-  local k = opt.n_bins + 1
-  local edges = tensor.linspace(0, 1, k, conf:dtype())
-  local bin = (edges:searchsorted(conf, true) - 1):clamp(0)
-  s.bin_count = s.bin_count + bin:bincount(nil, k)
-  s.bin_confidence = s.bin_confidence + bin:bincount(conf:double(), k)
-  s.bin_accuracy = s.bin_accuracy + bin:bincount(acc:double(), k)
-end
+local bins = metric.import("bins")
+local inputs = metric.import("inputs")
+local FLOAT, same_shape = inputs.FLOAT, inputs.same_shape
 
 -- With per-bin mean accuracy a, mean confidence c (0 for an empty bin) and
 -- share of samples w: l1 = sum |a - c| w, l2 = sqrt(sum (a - c)^2 w),
@@ -45,13 +23,6 @@ local function calibration(s, opt)
   return (gap * w):sum():float()
 end
 
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
-
 return metric.define {
   name = "binary_calibration_error",
   summary = "binned calibration error of binary probabilities (reference)",
@@ -63,7 +34,7 @@ return metric.define {
     validate_args = true,
     input_format = metric.choice({ "auto", "probs", "logits", "labels" }, "auto"),
   },
-  states = bin_states,
+  states = bins.bin_states,
 
   update = function(s, opt, preds, target)
     metric.check(FLOAT[preds:dtype()], "preds", "a float tensor of probabilities or logits")
@@ -86,7 +57,7 @@ return metric.define {
     elseif opt.input_format == "logits" or outside then
       p = p:sigmoid()
     end
-    add_to_bins(s, opt, p, t)
+    bins.add_to_bins(s, opt, p, t)
   end,
 
   compute = calibration,

@@ -4,19 +4,12 @@
 -- positive target, -p for a negative one: the mean over samples of
 -- max(0, 1 - margin), squared with squared = true. Targets equal to
 -- ignore_index are dropped; no sample at all is an error.
-local FLOAT = { float32 = true, float64 = true }
-
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
+local inputs = metric.import("inputs")
 
 -- Targets as flat int64; whole-number float targets are accepted as labels.
 local function labels(target)
   local t = target:flatten()
-  if FLOAT[t:dtype()] then
+  if inputs.FLOAT[t:dtype()] then
     metric.check(t:eq(t:floor()):all(), "target", "0/1 labels, found non-integral values")
   end
   return t:long()
@@ -51,8 +44,8 @@ return metric.define {
   },
 
   update = function(s, opt, preds, target)
-    metric.check(FLOAT[preds:dtype()], "preds", "a float tensor of probabilities or logits")
-    metric.check(same_shape(preds, target), "target", "the same shape as preds")
+    metric.check(inputs.FLOAT[preds:dtype()], "preds", "a float tensor of probabilities or logits")
+    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
     local p, t = preds:flatten(), labels(target)
     local binary = t:eq(0):logical_or(t:eq(1))
     if opt.ignore_index ~= nil then

@@ -2,293 +2,12 @@
 -- multiclass_auroc): each class's trapezoidal ROC area, reduced by average:
 -- macro (default) the mean, weighted by each class's number of targets,
 -- none per class. NaN areas are left out of macro/weighted.
--- ---------------------------------------------------------------------------
--- Shared curve helpers (each reference script is self-contained: the sandbox
--- has no `require`, so this block is repeated in every curve script).
--- ---------------------------------------------------------------------------
-local FLOAT = { float32 = true, float64 = true }
+local curves = metric.import("curves")
 
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
-
--- thresholds: None (exact curve), an int n >= 2 (linspace(0, 1, n)) or a
--- non-empty list of values in [0, 1]; returns nil or a float32 tensor.
-local function threshold_tensor(opt)
-  local t = opt.thresholds
-  if t == nil then return nil end
-  if type(t) == "number" then
-    metric.check(math.type(t) == "integer" and t >= 2, "thresholds", "None, an integer >= 2 or a list of thresholds in [0, 1]")
-    return tensor.linspace(0, 1, t, "float32")
-  end
-  metric.check(type(t) == "table" and #t > 0, "thresholds", "None, an integer >= 2 or a list of thresholds in [0, 1]")
-  for i = 1, #t do
-    metric.check(type(t[i]) == "number" and t[i] >= 0 and t[i] <= 1, "thresholds", "thresholds in [0, 1]")
-  end
-  return tensor.new(t, "float32")
-end
-
--- The common option checks; returns whether logits get squashed (only the
--- binary metrics have `normalization`: 'sigmoid', or None for raw scores).
-local function check_common(opt, binary)
-  threshold_tensor(opt)
-  if not binary then return true end
-  local n = opt.normalization
-  metric.check(n == nil or n == "sigmoid" or n == "None" or n == "none", "normalization", "'sigmoid' or None")
-  metric.check(n == "sigmoid" or opt.input_format ~= "logits", "input_format", "'auto' or 'probs' with normalization=None")
-  return n == "sigmoid"
-end
-
--- Reads the scores that take part as probabilities: TorchMetrics' rule (any
--- value outside [0, 1] means logits) unless input_format pins the reading.
-local function read_scores(x, opt, squash)
-  metric.check(not x:isnan():any(), "preds", "no NaN scores")
-  local outside = x:numel() > 0 and (x:lt(0):any() or x:gt(1):any())
-  if opt.input_format == "probs" then
-    metric.check(not outside, "preds", "probabilities in [0, 1] (input_format='probs')")
-    return x
-  end
-  if opt.input_format == "logits" or outside then return squash(x) end
-  return x
-end
-
--- Binary: preds (N, ...) float, target (N, ...) 0/1 (or ignore_index,
--- dropped); returns flat scores and flat int64 0/1 targets.
-local function binary_batch(preds, target, opt, normalize)
-  metric.check(not FLOAT[target:dtype()], "target", "an integer tensor of labels")
-  metric.check(FLOAT[preds:dtype()], "preds", "a float tensor of probabilities or logits")
-  metric.check(same_shape(preds, target), "target", "the same shape as preds")
-  local t, p = target:flatten():long(), preds:flatten()
-  local valid = t:eq(0):logical_or(t:eq(1))
-  if opt.ignore_index ~= nil then
-    local keep = t:ne(opt.ignore_index)
-    metric.check(valid:logical_or(keep:logical_not()):all(), "target", "values 0, 1 or ignore_index")
-    p, t = p:masked_select(keep), t:masked_select(keep)
-  else
-    metric.check(valid:all(), "target", "values 0 or 1")
-  end
-  p = read_scores(p, opt, function(x) if normalize then return x:sigmoid() end return x end)
-  return p, t
-end
-
--- (N, K, ...) as [N*E, K] rows, the class axis last.
-local function rows_by_class(x)
-  local r = x:dim()
-  if r == 2 then return x end
-  local order = { 0 }
-  for i = 2, r - 1 do order[#order + 1] = i end
-  order[#order + 1] = 1
-  return x:permute(order):reshape(-1, x:shape()[2])
-end
-
--- Multiclass: preds (N, C, ...) float, target (N, ...) labels in [0, C) (or
--- ignore_index: the row is dropped); softmax over C for logits.
-local function multiclass_batch(preds, target, opt)
-  local c = opt.num_classes
-  metric.check(not FLOAT[target:dtype()], "target", "an integer tensor of labels")
-  metric.check(FLOAT[preds:dtype()], "preds", "a float tensor of probabilities or logits")
-  local ps, ts = preds:shape(), target:shape()
-  metric.check(#ps == #ts + 1, "preds", "one more dimension than target: (N, C, ...) scores for (N, ...) labels")
-  metric.check(ps[2] == c, "preds", "shape (N, C, ...) with C = num_classes on axis 1")
-  metric.check(ps[1] == ts[1], "target", "shape (N, ...) matching preds (N, C, ...)")
-  for i = 2, #ts do metric.check(ps[i + 1] == ts[i], "target", "shape (N, ...) matching preds (N, C, ...)") end
-  local t = target:flatten():long()
-  local valid = t:ge(0):logical_and(t:lt(c))
-  local p = rows_by_class(preds)
-  if opt.ignore_index ~= nil then
-    local keep = t:ne(opt.ignore_index)
-    metric.check(valid:logical_or(keep:logical_not()):all(), "target", "class labels in [0, num_classes) or ignore_index")
-    p = p:masked_select(keep:unsqueeze(1)):reshape(-1, c)
-    t = t:masked_select(keep)
-  else
-    metric.check(valid:all(), "target", "class labels in [0, num_classes)")
-  end
-  p = read_scores(p, opt, function(x)
-    metric.check(x:isfinite():all(), "preds", "finite logits (the softmax of an infinite score is undefined)")
-    return x:softmax(1)
-  end)
-  return p, t
-end
-
--- Multilabel: preds and target (N, L, ...); read on the whole batch (ignored
--- positions included, as TorchMetrics does); targets 0/1, or 2 where ignored.
-local function multilabel_batch(preds, target, opt)
-  local l = opt.num_labels
-  metric.check(not FLOAT[target:dtype()], "target", "an integer tensor of labels")
-  metric.check(FLOAT[preds:dtype()], "preds", "a float tensor of probabilities or logits")
-  metric.check(same_shape(preds, target), "target", "the same shape as preds")
-  metric.check(preds:dim() >= 2 and preds:shape()[2] == l, "preds", "shape (N, L, ...) with L = num_labels on axis 1")
-  local t = target:long()
-  local valid = t:eq(0):logical_or(t:eq(1))
-  if opt.ignore_index ~= nil then
-    local ignored = t:eq(opt.ignore_index)
-    metric.check(valid:logical_or(ignored):all(), "target", "values 0, 1 or ignore_index")
-    t = tensor.where(ignored, 2, t)
-  else
-    metric.check(valid:all(), "target", "values 0 or 1")
-  end
-  local p = read_scores(preds, opt, function(x) return x:sigmoid() end)
-  return rows_by_class(p), rows_by_class(t)
-end
-
--- Every (score, 0/1 target) pair of column `col` (nil: every column pooled,
--- multiclass targets one-hot). Also whether TorchMetrics' "every target is 0"
--- rule applies (multiclass: every label is class 0).
-local function column(task, scores, target, col, k)
-  if task == "binary" then return scores, target, target:sum():item() == 0 end
-  if task == "multiclass" then
-    local onehot = target:unsqueeze(1):eq(tensor.arange(k):unsqueeze(0)):long()
-    if col == nil then return scores:flatten(), onehot:flatten(), false end
-    return scores:slice(1, col, col + 1):flatten(), onehot:slice(1, col, col + 1):flatten(), target:eq(0):all()
-  end
-  local s, t = scores, target
-  if col ~= nil then s, t = s:slice(1, col, col + 1), t:slice(1, col, col + 1) end
-  local keep = t:ne(2)
-  s, t = s:masked_select(keep), t:masked_select(keep)
-  return s, t, t:sum():item() == 0
-end
-
--- TorchMetrics' _binary_clf_curve: scores sorted descending; at the last
--- position of every run of equal scores, the cumulative true positives and
--- false positives (samples with score >= that value) and the score.
-local function clf_curve(s, y)
-  local n = s:numel()
-  metric.check(n > 0, "preds", "at least one sample to compute on (every batch was empty or every target ignored)")
-  local sorted, order = s:sort(0, true)
-  local ys = y:index_select(0, order):long()
-  local run_end = tensor.cat({ sorted:slice(0, 0, n - 1):ne(sorted:slice(0, 1)), tensor.new({ true }) })
-  local at = run_end:nonzero():reshape(-1)
-  local tps = ys:cumsum(0):index_select(0, at)
-  return tps, at + 1 - tps, sorted:index_select(0, at)
-end
-
--- Binned counts for thresholds thr: samples with score >= threshold.
-local function binned_counts(s, y, thr)
-  local above = s:unsqueeze(1):ge(thr:unsqueeze(0))
-  local tp = above:logical_and(y:eq(1):unsqueeze(1)):long():sum(0)
-  local fp = above:long():sum(0) - tp
-  local pos = y:sum():item()
-  return tp, fp, pos, s:numel() - pos
-end
-
--- ROC {fpr, tpr, thresholds} of one column; plus its number of positives.
-local function roc_curve(s, y, thr)
-  if thr ~= nil then
-    local tp, fp, pos, neg = binned_counts(s, y, thr)
-    local tpr = pos > 0 and tp:float() / pos or tensor.zeros(thr:numel(), "float32")
-    local fpr = neg > 0 and fp:float() / neg or tensor.zeros(thr:numel(), "float32")
-    return { fpr:flip(0), tpr:flip(0), thr:flip(0) }, pos
-  end
-  local tps, fps, cut = clf_curve(s, y)
-  local pos, neg = y:sum():item(), s:numel() - y:sum():item()
-  local zero = tensor.zeros(1, "int64")
-  tps, fps = tensor.cat({ zero, tps }), tensor.cat({ zero, fps })
-  local tpr = pos > 0 and tps:float() / pos or tensor.zeros_like(tps, "float32")
-  local fpr = neg > 0 and fps:float() / neg or tensor.zeros_like(fps, "float32")
-  return { fpr, tpr, tensor.cat({ tensor.ones(1, cut:dtype()), cut }) }, pos
-end
-
--- Precision-recall {precision, recall, thresholds} of one column (recall
--- ascending thresholds, final point (1, 0)); plus its number of positives.
-local function pr_curve(s, y, thr, all_zero)
-  local one, nought = tensor.ones(1, "float32"), tensor.zeros(1, "float32")
-  if thr ~= nil then
-    local tp, fp, pos = binned_counts(s, y, thr)
-    local precision = tp:float() / (tp + fp):float()
-    local recall = tp:float() / tensor.full({}, pos, "float32")
-    return { tensor.cat({ precision, one }), tensor.cat({ recall, nought }), thr }, pos
-  end
-  local tps, fps, cut = clf_curve(s, y)
-  local pos = y:sum():item()
-  local precision = tps:float() / (tps + fps):float()
-  local recall
-  if all_zero then recall = tensor.ones_like(precision) else recall = tps:float() / tensor.full({}, pos, "float32") end
-  return { tensor.cat({ precision:flip(0), one }), tensor.cat({ recall:flip(0), nought }), cut:flip(0) }, pos
-end
-
--- Trapezoidal area under y(x), accumulated in float64.
-local function trapz(x, y)
-  local n = x:numel()
-  if n < 2 then return tensor.zeros({}, "float64") end
-  x, y = x:double(), y:double()
-  return ((x:slice(0, 1) - x:slice(0, 0, n - 1)) * (y:slice(0, 1) + y:slice(0, 0, n - 1))):sum() / 2
-end
-
--- TorchMetrics' interp: the segment starting at the k-th point, k the number
--- of xp values <= x minus one (clamped); a vertical segment has slope 0.
-local function interp(x, xp, fp)
-  local n = xp:numel()
-  x, xp, fp = x:double(), xp:double(), fp:double()
-  if n < 2 then return tensor.full_like(x, fp:sum():item()) end
-  local dx = xp:slice(0, 1) - xp:slice(0, 0, n - 1)
-  local dy = fp:slice(0, 1) - fp:slice(0, 0, n - 1)
-  local flat = dx:eq(0)
-  local m = tensor.where(flat, 0, dy / tensor.where(flat, 1, dx))
-  local b = fp:slice(0, 0, n - 1) - m * xp:slice(0, 0, n - 1)
-  local sorted = xp:sort(0)
-  sorted = sorted:slice(0, 0, n - xp:isnan():count_nonzero())
-  local k = (sorted:searchsorted(x, true) - 1):clamp(0, n - 2)
-  return m:index_select(0, k) * x + b:index_select(0, k)
-end
-
--- The macro-averaged curve: every curve's points pooled (x ascending, NaN
--- last; thresholds descending for ROC, ascending for PR), y the mean of the
--- curves' interpolated y.
-local function macro_curve(curves, descending_thresholds)
-  local xs, ths = {}, {}
-  for i, c in ipairs(curves) do xs[i], ths[i] = c[1], c[3] end
-  local x = tensor.cat(xs):sort(0)
-  local thr = tensor.cat(ths):sort(0, descending_thresholds)
-  local mean = tensor.zeros(x:numel(), "float64")
-  for _, c in ipairs(curves) do mean = mean + interp(x, c[1], c[2]) end
-  return { x, (mean / #curves):float(), thr }
-end
-
--- Per-column curves as TorchMetrics returns them: a list of triples (exact)
--- or stacked [K, T] coordinates with the shared thresholds (binned).
-local function per_column(curves, binned)
-  if not binned then return curves end
-  local xs, ys = {}, {}
-  for i, c in ipairs(curves) do xs[i], ys[i] = c[1], c[2] end
-  return { tensor.stack(xs), tensor.stack(ys), curves[1][3]:float() }
-end
-
--- Per-column scores reduced like TorchMetrics' _reduce_auroc: none keeps
--- them; NaN scores left out; macro the mean, weighted the mean weighted by
--- the kept columns' positives (0 when those sum to 0).
-local function reduce(scores, weights, average)
-  if average == nil or average == "none" or average == "None" then return scores:float() end
-  local keep = scores:isnan():logical_not()
-  local s, w = scores:masked_select(keep), weights:masked_select(keep)
-  if average == "weighted" then
-    local total = w:sum():item()
-    if total == 0 then return tensor.zeros({}, "float32") end
-    return (s * (w / total)):sum():float()
-  end
-  return s:mean():float()
-end
-
--- The exact-mode states and their update/compute plumbing.
-local CAT_STATES = { { "preds", "cat" }, { "target", "cat" } }
-
-local function append(s, p, t)
-  if p:numel() == 0 then return end
-  table.insert(s.preds, p)
-  table.insert(s.target, t)
-end
-
-local function gathered(s)
-  metric.check(#s.preds > 0, "preds", "at least one sample to compute on (every batch was empty or every target ignored)")
-  return tensor.cat(s.preds), tensor.cat(s.target)
-end
--- ---------------------------------------------------------------------------
 -- One column's ROC area (float64) and its number of positives.
 local function column_score(s, y, thr)
-  local roc, pos = roc_curve(s, y, thr)
-  return trapz(roc[1], roc[2]), pos
+  local roc, pos = curves.roc_curve(s, y, thr)
+  return curves.trapz(roc[1], roc[2]), pos
 end
 
 return metric.define {
@@ -300,24 +19,24 @@ return metric.define {
     thresholds = metric.optional("any"), ignore_index = metric.optional("int"), validate_args = true,
     input_format = metric.choice({ "auto", "probs", "logits" }, "auto"),
   },
-  states = CAT_STATES,
+  states = curves.CAT_STATES,
 
   update = function(s, opt, preds, target)
-    check_common(opt, false)
+    curves.check_common(opt, false)
     metric.check(opt.num_classes >= 2, "num_classes", "an integer >= 2")
     local a = opt.average
     metric.check(a == nil or a == "macro" or a == "weighted" or a == "none" or a == "None", "average", "one of macro, weighted, none")
-    append(s, multiclass_batch(preds, target, opt))
+    curves.append(s, curves.multiclass_batch(preds, target, opt))
   end,
 
   compute = function(s, opt)
-    local p, t = gathered(s)
-    local thr, k = threshold_tensor(opt), opt.num_classes
+    local p, t = curves.gathered(s)
+    local thr, k = curves.threshold_tensor(opt), opt.num_classes
     local scores, weights = {}, {}
     for c = 0, k - 1 do
-      local cs, ct, zero = column("multiclass", p, t, c, k)
+      local cs, ct, zero = curves.column("multiclass", p, t, c, k)
       scores[c + 1], weights[c + 1] = column_score(cs, ct, thr, zero)
     end
-    return reduce(tensor.stack(scores), tensor.new(weights, "float64"), opt.average)
+    return curves.reduce(tensor.stack(scores), tensor.new(weights, "float64"), opt.average)
   end,
 }

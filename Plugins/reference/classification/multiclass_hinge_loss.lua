@@ -6,52 +6,7 @@
 -- a [C] tensor. The mean over samples of max(0, 1 - margin), squared with
 -- squared = true. Rows whose target is ignore_index are dropped; no sample at
 -- all is an error.
-local FLOAT = { float32 = true, float64 = true }
-
--- preds (N, C, ...) as [N*E, C] rows with the class axis last.
-local function rows(preds)
-  local r = preds:dim()
-  if r == 2 then return preds end
-  local order = { 0 }
-  for i = 2, r - 1 do order[#order + 1] = i end
-  order[#order + 1] = 1
-  return preds:permute(order):reshape(-1, preds:shape()[2])
-end
-
--- The kept [M, C] probabilities and [M] int64 labels of one batch.
-local function batch(preds, target, opt)
-  local c = opt.num_classes
-  metric.check(FLOAT[preds:dtype()], "preds", "a float tensor of probabilities or logits")
-  local ps, ts = preds:shape(), target:shape()
-  metric.check(#ps == #ts + 1, "preds", "one more dimension than target: (N, C, ...) scores for (N, ...) labels")
-  metric.check(ps[2] == c, "preds", "shape (N, C, ...) with C = num_classes on axis 1")
-  metric.check(ps[1] == ts[1], "target", "shape (N, ...) matching preds (N, C, ...)")
-  for i = 2, #ts do metric.check(ps[i + 1] == ts[i], "target", "shape (N, ...) matching preds (N, C, ...)") end
-  local t = target:flatten()
-  if FLOAT[t:dtype()] then
-    metric.check(t:eq(t:floor()):all(), "target", "integer class labels, found non-integral values")
-  end
-  t = t:long()
-  local p = rows(preds)
-  local valid = t:ge(0):logical_and(t:lt(c))
-  if opt.ignore_index ~= nil then
-    local keep = t:ne(opt.ignore_index)
-    metric.check(valid:logical_or(keep:logical_not()):all(), "target", "class labels in [0, num_classes) or ignore_index")
-    p = p:masked_select(keep:unsqueeze(1)):reshape(-1, c)
-    t = t:masked_select(keep)
-  else
-    metric.check(valid:all(), "target", "class labels in [0, num_classes)")
-  end
-  metric.check(not p:isnan():any(), "preds", "no NaN scores")
-  local outside = p:lt(0):any() or p:gt(1):any()
-  if opt.input_format == "probs" then
-    metric.check(not outside, "preds", "probabilities in [0, 1] (input_format='probs')")
-  elseif opt.input_format == "logits" or outside then
-    metric.check(p:isfinite():all(), "preds", "finite logits (the softmax of an infinite score is undefined)")
-    p = p:softmax(1)
-  end
-  return p:double(), t
-end
+local probabilities = metric.import("probabilities")
 
 return metric.define {
   name = "multiclass_hinge_loss",
@@ -76,7 +31,8 @@ return metric.define {
   end,
 
   update = function(s, opt, preds, target)
-    local p, t = batch(preds, target, opt)
+    local p, t = probabilities.multiclass(preds, target, opt)
+    p = p:double()
     local is_target = t:unsqueeze(1):eq(tensor.arange(opt.num_classes):unsqueeze(0))
     local margin
     if opt.multiclass_mode == "one-vs-all" then

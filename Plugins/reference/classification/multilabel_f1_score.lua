@@ -7,110 +7,19 @@
 -- [0, 1] or NaN (unless input_format fixes the reading); integer preds are 0/1
 -- labels. Targets equal to ignore_index count nowhere. samplewise: one value
 -- per sample over its extra dimensions.
-local function is_float(x) return x:dtype() == "float32" or x:dtype() == "float64" end
-local function within(x, lo, hi) return x:numel() == 0 or (x:min():item() >= lo and x:max():item() <= hi) end
-
--- 0/1 predictions and targets of one (N, L, ...) batch as int64, and the
--- mask of positions whose target is not ignore_index (nil without one).
-local function binarized(preds, target, opt)
-  local L = opt.num_labels
-  local ps, ts = preds:shape(), target:shape()
-  metric.check(#ps == #ts, "target", "the same shape as preds")
-  for i = 1, #ps do metric.check(ps[i] == ts[i], "target", "the same shape as preds") end
-  metric.check(#ps >= 2 and ps[2] == L, "preds", "shape (N, num_labels, ...)")
-  metric.check(opt.multidim_average ~= "samplewise" or #ps >= 3, "preds", "at least 3 dimensions (N, L, ...) for multidim_average='samplewise'")
-  metric.check(not is_float(target) or target:eq(target:floor()):logical_and(target:isfinite()):all(), "target", "integer labels")
-  local t, keep = target:long(), nil
-  if opt.ignore_index ~= nil then
-    keep = t:ne(opt.ignore_index)
-    t = tensor.where(keep, t, 0)
-  end
-  metric.check(within(t, 0, 1), "target", "values 0 or 1 (or ignore_index)")
-  local p
-  if is_float(preds) then
-    metric.check(opt.input_format ~= "labels", "preds", "integer 0/1 labels (input_format='labels')")
-    local logits = opt.input_format == "logits"
-    if not logits and preds:numel() > 0 then
-      -- Clamping to [0, 1] changes exactly the values outside it (NaN never equals itself).
-      logits = not preds:clamp(0, 1):eq(preds):all()
-      metric.check(not (logits and opt.input_format == "probs"), "preds", "probabilities in [0, 1] without NaN (input_format='probs')")
-    end
-    p = (logits and preds:sigmoid() or preds):gt(opt.threshold):long()
-  else
-    p = preds:long()
-    metric.check(within(p, 0, 1), "preds", "0/1 labels when preds is an integer tensor")
-  end
-  return p, t, keep
-end
-
--- Per label [tn, fp, fn, tp] of one batch: int64 [L, 4], or [N, L, 4]
--- samplewise: a bincount of ((row * L + label) * 2 + target) * 2 + prediction.
-local function confusion(preds, target, opt)
-  local L = opt.num_labels
-  local p, t, keep = binarized(preds, target, opt)
-  local samplewise = opt.multidim_average == "samplewise"
-  local n = p:size(0)
-  local rows, inner = samplewise and n or 1, n > 0 and p:numel() // (n * L) or 0
-  local row = samplewise and tensor.arange(n):reshape(n, 1, 1) or 0
-  local code = ((row * L + tensor.arange(L):reshape(1, L, 1)) * 4 + t:reshape(n, L, inner) * 2 + p:reshape(n, L, inner)):flatten()
-  if keep then code = code:masked_select(keep:flatten()) end
-  local cells = code:bincount(nil, rows * L * 4):reshape(rows, L, 4)
-  return samplewise and cells or cells:squeeze(0)
-end
-
--- The accumulated [tn, fp, fn, tp] counts (int64), one row per sample when samplewise.
-local function accumulated(s, opt)
-  if opt.multidim_average ~= "samplewise" then return s.confusion end
-  return #s.confusion > 0 and tensor.cat(s.confusion) or tensor.zeros({ 0, opt.num_labels, 4 }, "int64")
-end
-local function column(c, i) return c:slice(-1, i, i + 1):squeeze(-1) end
-local function ratio(num, den, zero) return tensor.where(den:eq(0), zero or 0, num / den) end
-
--- Reduces per-label scores over the label axis by `average`: none and
--- micro (summed before) keep them; weighted weights by support tp + fn;
--- macro is the plain mean. No weight at all gives 0.
-local function average(score, c, opt)
-  local avg = opt.average
-  if avg == "micro" or avg == nil or avg == "none" or avg == "None" then return score end
-  local w = avg == "weighted" and column(c, 2) + column(c, 3) or tensor.ones_like(score)
-  return ratio(w * score, w:sum(-1, true)):sum(-1)
-end
+local multilabel = metric.import("multilabel")
 
 return metric.define {
   name = "multilabel_f1_score",
   summary = "multilabel F1 score (reference)",
   higher_is_better = true,
-  options = {
-    num_labels = metric.required("int"),
-    threshold = 0.5,
-    average = metric.optional("string", "macro"),
-    multidim_average = metric.choice({ "global", "samplewise" }, "global"),
-    ignore_index = metric.optional("int"),
-    validate_args = true,
-    zero_division = 0,
-    input_format = metric.choice({ "auto", "probs", "logits", "labels" }, "auto"),
-  },
-
-  states = function(opt)
-    metric.check(opt.num_labels >= 2, "num_labels", "an integer >= 2")
-    metric.check(opt.threshold >= 0 and opt.threshold <= 1, "threshold", "a number in [0, 1]")
-    local avg = opt.average
-    metric.check(avg == nil or avg == "micro" or avg == "macro" or avg == "weighted" or avg == "none" or avg == "None",
-      "average", "micro, macro, weighted or none")
-    metric.check(opt.zero_division == 0 or opt.zero_division == 1, "zero_division", "0 or 1")
-    if opt.multidim_average == "samplewise" then return { { "confusion", "cat" } } end
-    return { { "confusion", tensor.zeros({ opt.num_labels, 4 }, "int64"), "sum" } }
-  end,
-
-  update = function(s, opt, preds, target)
-    local c = confusion(preds, target, opt)
-    if opt.multidim_average == "samplewise" then table.insert(s.confusion, c) else s.confusion = s.confusion + c end
-  end,
+  options = multilabel.stat_options(),
+  states = multilabel.stat_states,
+  update = multilabel.stat_update,
 
   compute = function(s, opt)
-    local c = accumulated(s, opt):double()
-    if opt.average == "micro" then c = c:sum(-2) end
-    local fp, fn, tp = column(c, 1), column(c, 2), column(c, 3)
-    return average(ratio(2 * tp, 2 * tp + fn + fp, opt.zero_division), c, opt):float()
+    local c = multilabel.counts(s, opt)
+    local fp, fn, tp = multilabel.column(c, 1), multilabel.column(c, 2), multilabel.column(c, 3)
+    return multilabel.average(multilabel.ratio(2 * tp, 2 * tp + fn + fp, opt.zero_division), c, opt):float()
   end,
 }

@@ -3,12 +3,7 @@
 -- (default), "mean", or "none"/None (one value per row). A zero row has no
 -- direction: 0/0 = NaN. The rows are kept (as TorchMetrics keeps them) and
 -- scored at compute. Nothing seen: sum 0, mean NaN, none an empty tensor.
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
+local inputs = metric.import("inputs")
 
 return metric.define {
   name = "cosine_similarity",
@@ -22,7 +17,7 @@ return metric.define {
   },
 
   update = function(s, opt, preds, target)
-    metric.check(same_shape(preds, target), "target", "the same shape as preds")
+    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
     metric.check(preds:dim() == 2, "preds", "a 2-D (N, D) tensor")
     metric.check(preds:numel() > 0, "preds", "at least one element")
     table.insert(s.preds, preds:float())

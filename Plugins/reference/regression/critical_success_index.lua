@@ -6,12 +6,7 @@
 -- taken as 0). NaN is never an event.
 -- keep_sequence_dim = k keeps dimension k apart: one CSI per position along
 -- it, positions of successive batches concatenated.
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
+local inputs = metric.import("inputs")
 
 -- Sums of a bool tensor over every dimension but `dim` (0-based), as int64 [size of dim].
 local function per_position(mask, dim)
@@ -39,7 +34,7 @@ return metric.define {
   end,
 
   update = function(s, opt, preds, target)
-    metric.check(same_shape(preds, target), "target", "the same shape as preds")
+    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
     metric.check(preds:numel() > 0, "preds", "at least one element")
     local predicted, observed = preds:ge(opt.threshold), target:ge(opt.threshold)
     local hits = predicted:logical_and(observed)

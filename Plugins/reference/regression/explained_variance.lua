@@ -7,12 +7,7 @@
 -- multioutput: "raw_values" (the scores, shaped `...`; a scalar for 1-D
 -- input), "uniform_average" (their mean), "variance_weighted" (weighted by
 -- the target variances).
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
+local inputs = metric.import("inputs")
 
 local function trailing(t)
   local shape = t:shape()
@@ -37,7 +32,7 @@ return metric.define {
   states = { { "preds", "cat" }, { "target", "cat" } },
 
   update = function(s, opt, preds, target)
-    metric.check(same_shape(preds, target), "target", "the same shape as preds")
+    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
     metric.check(preds:numel() > 0, "preds", "at least one element")
     metric.check(preds:dim() >= 1, "preds", "(N, ...) samples")
     table.insert(s.preds, preds:double())

@@ -12,12 +12,7 @@
 -- variance for variants b and c. Inputs (N) or (N, 1) for one output,
 -- (N, num_outputs) otherwise; NaN has no order and is rejected. The rows
 -- are kept as lists; pairs are compared in blocks of rows at compute.
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
+local inputs = metric.import("inputs")
 
 -- Complementary error function: power series of erf below 2, continued
 -- fraction above (both accurate to a few ulp in double).
@@ -84,7 +79,7 @@ return metric.define {
   end,
 
   update = function(s, opt, preds, target)
-    metric.check(same_shape(preds, target), "target", "the same shape as preds")
+    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
     metric.check(preds:numel() > 0, "preds", "at least one element")
     local shape, k = preds:shape(), opt.num_outputs
     if k == 1 then

@@ -2,12 +2,7 @@
 -- evaluated as logsumexp(d, -d) - log 2 so that large |d| does not
 -- overflow. Inputs (N) or (N, 1) for one output, (N, num_outputs) otherwise
 -- (one value per column). Empty input is rejected; NaN propagates.
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
+local inputs = metric.import("inputs")
 
 return metric.define {
   name = "log_cosh_error",
@@ -24,7 +19,7 @@ return metric.define {
   end,
 
   update = function(s, opt, preds, target)
-    metric.check(same_shape(preds, target), "target", "the same shape as preds")
+    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
     metric.check(preds:numel() > 0, "preds", "at least one element")
     local shape, k = preds:shape(), opt.num_outputs
     local columns_ok

@@ -2,12 +2,7 @@
 -- num_outputs > 1 the inputs are (N, num_outputs) and there is one MAE per
 -- column; with one output any shape is flattened. Empty input is rejected;
 -- NaN propagates.
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
+local inputs = metric.import("inputs")
 
 return metric.define {
   name = "mean_absolute_error",
@@ -24,7 +19,7 @@ return metric.define {
   end,
 
   update = function(s, opt, preds, target)
-    metric.check(same_shape(preds, target), "target", "the same shape as preds")
+    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
     metric.check(preds:numel() > 0, "preds", "at least one element")
     local err = (preds:double() - target:double()):abs()
     if opt.num_outputs == 1 then

@@ -9,7 +9,7 @@
 -- itself (products and sum in float64, rounded once to the input precision);
 -- the running total is float64. Integer and boolean inputs are converted to
 -- float64 first.
-local function is_float(t) return t:dtype() == "float32" or t:dtype() == "float64" end
+local inputs = metric.import("inputs")
 
 return metric.define {
   name = "mean_squared_error",
@@ -32,7 +32,7 @@ return metric.define {
     for i = 1, #ps do metric.check(ps[i] == ts[i], "target", "the same shape as preds") end
     metric.check(preds:numel() > 0, "preds", "at least one element")
     local p, t = preds, target
-    if not (is_float(p) and is_float(t)) then p, t = p:double(), t:double() end
+    if not (inputs.is_float(p) and inputs.is_float(t)) then p, t = p:double(), t:double() end
     local diff = p - t
     if opt.num_outputs == 1 then
       diff = diff:flatten()

@@ -3,12 +3,7 @@
 -- (flattened). Values below -1 have no logarithm and are rejected (as the
 -- native metric does; TorchMetrics would return NaN); exactly -1 gives an
 -- infinite error. Empty input is rejected; NaN propagates.
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
+local inputs = metric.import("inputs")
 
 return metric.define {
   name = "mean_squared_log_error",
@@ -21,7 +16,7 @@ return metric.define {
   },
 
   update = function(s, opt, preds, target)
-    metric.check(same_shape(preds, target), "target", "the same shape as preds")
+    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
     metric.check(preds:numel() > 0, "preds", "at least one element")
     local p, t = preds:double(), target:double()
     metric.check(not p:lt(-1):any(), "preds", "values >= -1 (log(1 + x) is undefined below)")

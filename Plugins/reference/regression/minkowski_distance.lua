@@ -1,12 +1,7 @@
 -- Reference: Minkowski distance of order p, (sum(|preds - target|^p))^(1/p)
 -- over every element (any shape, flattened). p is required and must be
 -- >= 1. Empty input is rejected; NaN propagates.
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
+local inputs = metric.import("inputs")
 
 return metric.define {
   name = "minkowski_distance",
@@ -20,7 +15,7 @@ return metric.define {
   end,
 
   update = function(s, opt, preds, target)
-    metric.check(same_shape(preds, target), "target", "the same shape as preds")
+    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
     metric.check(preds:numel() > 0, "preds", "at least one element")
     local d = (preds:double() - target:double()):abs()
     s.minkowski_dist_sum = s.minkowski_dist_sum + (d ^ opt.p):sum()

@@ -6,12 +6,7 @@
 -- From every row seen (kept as lists, statistics at compute). One output:
 -- any shape, flattened; num_outputs > 1: (N, num_outputs), one value per
 -- column. Empty input is rejected.
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
+local inputs = metric.import("inputs")
 
 return metric.define {
   name = "normalized_root_mean_squared_error",
@@ -25,7 +20,7 @@ return metric.define {
   end,
 
   update = function(s, opt, preds, target)
-    metric.check(same_shape(preds, target), "target", "the same shape as preds")
+    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
     metric.check(preds:numel() > 0, "preds", "at least one element")
     local k = opt.num_outputs
     if k > 1 then

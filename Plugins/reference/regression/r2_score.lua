@@ -8,12 +8,7 @@
 -- 1 - (1 - R2)(N - 1) / (N - k - 1), falling back to the plain R2 when
 -- k >= N - 1. Inputs (N) or (N, D), every batch the same width; fewer than
 -- two samples in total is an error at compute.
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
+local inputs = metric.import("inputs")
 
 local function trailing(t)
   local shape = t:shape()
@@ -36,7 +31,7 @@ return metric.define {
   end,
 
   update = function(s, opt, preds, target)
-    metric.check(same_shape(preds, target), "target", "the same shape as preds")
+    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
     metric.check(preds:numel() > 0, "preds", "at least one element")
     metric.check(preds:dim() == 1 or preds:dim() == 2, "preds", "a 1-D (N) or 2-D (N, D) tensor")
     table.insert(s.preds, preds:double())

@@ -4,14 +4,9 @@
 -- epsilon, as in TorchMetrics (a constant target gives a large finite
 -- value). From every row seen (kept as lists, two-pass at compute). Inputs
 -- (N) or (N, 1) for one output, (N, num_outputs) otherwise.
-local eps = 1.1920928955078125e-07
+local inputs = metric.import("inputs")
 
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
+local eps = 1.1920928955078125e-07
 
 return metric.define {
   name = "relative_squared_error",
@@ -25,7 +20,7 @@ return metric.define {
   end,
 
   update = function(s, opt, preds, target)
-    metric.check(same_shape(preds, target), "target", "the same shape as preds")
+    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
     metric.check(preds:numel() > 0, "preds", "at least one element")
     local shape, k = preds:shape(), opt.num_outputs
     if k == 1 then

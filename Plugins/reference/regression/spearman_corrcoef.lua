@@ -5,14 +5,7 @@
 -- constant input give 0). Float inputs (N) or (N, 1) for one output,
 -- (N, num_outputs) otherwise; NaN has no rank and is rejected. The rows are
 -- kept as lists and ranked at compute.
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
-
-local function is_float(t) return t:dtype() == "float32" or t:dtype() == "float64" end
+local inputs = metric.import("inputs")
 
 -- Average 1-based ranks of a 1-D tensor: a group of c equal values ending at
 -- sorted position e (1-based) holds ranks e - c + 1 .. e, mean e - (c - 1) / 2.
@@ -35,9 +28,9 @@ return metric.define {
   end,
 
   update = function(s, opt, preds, target)
-    metric.check(is_float(preds), "preds", "a floating-point tensor")
-    metric.check(is_float(target), "target", "a floating-point tensor")
-    metric.check(same_shape(preds, target), "target", "the same shape as preds")
+    metric.check(inputs.is_float(preds), "preds", "a floating-point tensor")
+    metric.check(inputs.is_float(target), "target", "a floating-point tensor")
+    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
     metric.check(preds:numel() > 0, "preds", "at least one element")
     local shape, k = preds:shape(), opt.num_outputs
     if k == 1 then

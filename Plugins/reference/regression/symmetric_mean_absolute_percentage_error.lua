@@ -2,14 +2,9 @@
 -- SMAPE = 2 * sum(|preds - target| / max(|preds| + |target|, eps)) / N with
 -- eps = 1.17e-6 (a pair of zeros contributes 0), between 0 and 2. Any shape
 -- (flattened); empty input is rejected; NaN propagates.
-local eps = 1.17e-6
+local inputs = metric.import("inputs")
 
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
+local eps = 1.17e-6
 
 return metric.define {
   name = "symmetric_mean_absolute_percentage_error",
@@ -22,7 +17,7 @@ return metric.define {
   },
 
   update = function(s, opt, preds, target)
-    metric.check(same_shape(preds, target), "target", "the same shape as preds")
+    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
     metric.check(preds:numel() > 0, "preds", "at least one element")
     local p, t = preds:double(), target:double()
     local ratio = (p - t):abs() / (p:abs() + t:abs()):clamp(eps)

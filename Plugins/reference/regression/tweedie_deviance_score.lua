@@ -6,12 +6,7 @@
 -- Undefined for 0 < q < 1 (rejected). Domain, as TorchMetrics checks it:
 -- q < 0 needs preds > 0; 1 <= q < 2 needs preds > 0 and target >= 0;
 -- q >= 2 needs both > 0. Any shape (flattened); empty input is rejected.
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
+local inputs = metric.import("inputs")
 
 return metric.define {
   name = "tweedie_deviance_score",
@@ -27,7 +22,7 @@ return metric.define {
   end,
 
   update = function(s, opt, preds, target)
-    metric.check(same_shape(preds, target), "target", "the same shape as preds")
+    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
     metric.check(preds:numel() > 0, "preds", "at least one element")
     local q = opt.power
     local p, t = preds:double(), target:double()

@@ -2,14 +2,9 @@
 -- WMAPE = sum(|preds - target|) / max(sum(|target|), eps) with
 -- eps = 1.17e-6 (all-zero targets give sum(|preds|) / eps). Any shape
 -- (flattened); empty input is rejected; NaN propagates.
-local eps = 1.17e-6
+local inputs = metric.import("inputs")
 
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
+local eps = 1.17e-6
 
 return metric.define {
   name = "weighted_mean_absolute_percentage_error",
@@ -22,7 +17,7 @@ return metric.define {
   },
 
   update = function(s, opt, preds, target)
-    metric.check(same_shape(preds, target), "target", "the same shape as preds")
+    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
     metric.check(preds:numel() > 0, "preds", "at least one element")
     local p, t = preds:double(), target:double()
     s.sum_abs_error = s.sum_abs_error + (p - t):abs():sum()

@@ -9,16 +9,9 @@
 -- query scores (float32) are combined by aggregation. Grouping is
 -- whole-tensor (stable argsorts, unique counts, cumsum, bincount); no loop
 -- over documents or queries.
-
-local function same_shape(a, b)
-  local x, y = a:shape(), b:shape()
-  if #x ~= #y then return false end
-  for i = 1, #x do if x[i] ~= y[i] then return false end end
-  return true
-end
-
-local INTEGER = { int64 = true, int32 = true, uint8 = true }
-local FLOAT = { float32 = true, float64 = true }
+local retrieval = metric.import("retrieval")
+local inputs = metric.import("inputs")
+local same_shape, INTEGER, FLOAT = inputs.same_shape, inputs.INTEGER, inputs.FLOAT
 
 -- Checks one batch and appends its documents, flattened, without those
 -- whose target is ignore_index. Scores are kept in float32, as TorchMetrics
@@ -40,53 +33,6 @@ local function append_batch(s, opt, preds, target, indexes)
   table.insert(s.indexes, ids)
   table.insert(s.preds, scores)
   table.insert(s.target, rel:float())
-end
-
--- Every stored document grouped by query (ascending id) and ranked in it by
--- score, best first; equal scores keep their arrival order (a stable
--- descending sort by score, then a stable sort by query id).
-local function rank_queries(s)
-  local ids, scores, rel = tensor.cat(s.indexes), tensor.cat(s.preds), tensor.cat(s.target)
-  local by_score = scores:argsort(0, true)
-  local order = by_score:index_select(0, ids:index_select(0, by_score):argsort(0))
-  local _, query, size = ids:index_select(0, order):unique(true, true)
-  local first = size:cumsum(0) - size
-  return {
-    scores = scores:index_select(0, order),
-    rel = rel:index_select(0, order),
-    query = query,                 -- 0-based query number of each document
-    size = size,                   -- documents per query
-    first = first,                 -- position of each query's best document
-    count = size:numel(),
-    rank = tensor.arange(query:numel()) - first:index_select(0, query),  -- 0-based rank in its query
-  }
-end
-
--- The sum of `values` over each query's documents (float64).
-local function per_query(r, values)
-  return r.query:bincount(values:double(), r.count)
-end
-
--- Applies empty_target_action to the queries flagged `empty` and combines
--- the float32 query scores with aggregation (median: the lower one, as
--- torch.median); no query left gives 0.
-local function aggregate(opt, score, empty, lacking)
-  local action = opt.empty_target_action
-  metric.check(action ~= "error" or not empty:any(), "target",
-    "a " .. lacking .. " target in every query (empty_target_action='error')")
-  local v = score:float()
-  if action == "skip" then
-    v = v:masked_select(empty:logical_not())
-  else
-    v = tensor.where(empty, action == "pos" and 1.0 or 0.0, v)
-  end
-  local n = v:numel()
-  if n == 0 then return tensor.scalar(0.0, "float32") end
-  if opt.aggregation == "mean" then return v:mean() end
-  if opt.aggregation == "min" then return v:min() end
-  if opt.aggregation == "max" then return v:max() end
-  local sorted = v:sort()
-  return sorted:slice(0, (n - 1) // 2, (n - 1) // 2 + 1):reshape({})
 end
 
 return metric.define {
@@ -112,7 +58,7 @@ return metric.define {
 
   compute = function(s, opt)
     if #s.indexes == 0 then return tensor.scalar(0.0, "float32") end
-    local r = rank_queries(s)
+    local r = retrieval.rank_queries(s)
     local n = r.query:numel()
     local discount = (r.rank:double() + 2):log2():reciprocal()
     if opt.top_k ~= nil then discount = tensor.where(r.rank:lt(opt.top_k), discount, 0.0) end
@@ -124,12 +70,12 @@ return metric.define {
     end
     local group = starts:long():cumsum(0) - 1
     local mean_gain = group:bincount(r.rel:double()) / group:bincount():double()
-    local dcg = per_query(r, mean_gain:index_select(0, group) * discount)
+    local dcg = retrieval.per_query(r, mean_gain:index_select(0, group) * discount)
     -- the ideal ranking: each query's gains sorted descending, same layout
     local by_gain = r.rel:argsort(0, true)
     local ideal = r.rel:index_select(0, by_gain:index_select(0, r.query:index_select(0, by_gain):argsort(0)))
-    local idcg = per_query(r, ideal:double() * discount)
+    local idcg = retrieval.per_query(r, ideal:double() * discount)
     local ndcg = tensor.where(idcg:eq(0), 0.0, dcg / idcg)
-    return aggregate(opt, ndcg, per_query(r, r.rel):eq(0), "positive")
+    return retrieval.aggregate(opt, ndcg, retrieval.per_query(r, r.rel):eq(0), "positive")
   end,
 }
