@@ -10,9 +10,14 @@ local statscores = metric.import("statscores")
 local is_float, within, column, ratio = statscores.is_float, statscores.within, statscores.column, statscores.ratio
 
 -- Whether every element of x (an integer or float tensor) lies in [0, 1]
--- (TorchMetrics' test for probabilities); false when any is NaN (NaN fails
--- both comparisons). True when empty.
-local function within01(x) return x:ge(0):logical_and(x:le(1)):all() end
+-- (TorchMetrics' test for probabilities, (x >= 0) & (x <= 1), read off the
+-- extremes in one pass); false when any is NaN (NaN fails both
+-- comparisons). True when empty.
+local function within01(x)
+  if x:numel() == 0 then return true end
+  local lo, hi = x:aminmax()
+  return lo:item() >= 0 and hi:item() <= 1
+end
 
 -- [tn, fp, fn, tp] of one batch: int64 [4], or [N, 4] samplewise. Preds and
 -- target become bool masks (predicted positive, actually positive); the
