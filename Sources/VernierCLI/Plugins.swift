@@ -13,23 +13,29 @@ struct Plugins: ParsableCommand {
     /// named `reference` loads into a registry of its own; any other folder
     /// loads next to the built-ins (so its plugins may build on them).
     static func load(_ dirs: [String]) throws -> ([LoadedPlugin], [PluginFailure]) {
+        var plugins: [LoadedPlugin] = [], failures: [PluginFailure] = []
+        for host in try hosts(dirs) {
+            let report = host.load()
+            plugins += host.plugins
+            failures += report.failures
+        }
+        return (plugins, failures)
+    }
+
+    /// One host per folder (nothing loaded yet), as described at ``load(_:)``.
+    static func hosts(_ dirs: [String]) throws -> [PluginHost] {
         var folders = dirs
         if folders.isEmpty {
             guard let reference = ReferenceScripts.locate() else { throw CLIError("no folder given and Plugins/ not found") }
             folders = [reference.path, reference.deletingLastPathComponent().appendingPathComponent("examples").path]
                 .filter { FileManager.default.fileExists(atPath: $0) }
         }
-        var plugins: [LoadedPlugin] = [], failures: [PluginFailure] = []
-        for d in folders {
+        return try folders.map { d in
             guard FileManager.default.fileExists(atPath: d) else { throw CLIError("no such folder: \(d)") }
             let url = URL(fileURLWithPath: d)
             let registry = url.standardizedFileURL.lastPathComponent == "reference" ? MetricRegistry() : MetricRegistry.builtins()
-            let host = PluginHost(directories: [url], registry: registry)
-            let report = host.load()
-            plugins += host.plugins
-            failures += report.failures
+            return PluginHost(directories: [url], registry: registry)
         }
-        return (plugins, failures)
     }
 
     struct List: ParsableCommand {
@@ -44,14 +50,45 @@ struct Plugins: ParsableCommand {
     }
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Load every plugin file; list failures with file and line; exit 1 if any.")
+        static let configuration = CommandConfiguration(
+            abstract: "Load every plugin file; list failures with file and line; exit 1 if any.",
+            discussion: """
+            With --watch it keeps running (until interrupted) and checks the folders again every --interval \
+            seconds: each change is printed as it is picked up (added, updated, removed, failed FILE: error), \
+            then the new totals. A file that breaks keeps its last good version loaded, as in a long-running host.
+            """
+        )
         @Argument(help: "Plugin folders (default: Plugins/).") var folders: [String] = []
+        @Flag(help: "Keep checking the folders and print every change until interrupted.") var watch = false
+        @Option(help: "Seconds between checks with --watch.") var interval: Double = 1
+
+        func validate() throws {
+            guard interval > 0 && interval.isFinite else { throw ValidationError("--interval must be a positive number of seconds, got \(interval)") }
+        }
 
         func run() throws {
-            let (plugins, failures) = try Plugins.load(folders)
-            for f in failures { print("FAIL \(f)") }
-            print("\(plugins.count) loaded, \(failures.count) failed")
-            if !failures.isEmpty { throw ExitCode(1) }
+            guard watch else {
+                let (plugins, failures) = try Plugins.load(folders)
+                for f in failures { print("FAIL \(f)") }
+                print("\(plugins.count) loaded, \(failures.count) failed")
+                if !failures.isEmpty { throw ExitCode(1) }
+                return
+            }
+            let hosts = try Plugins.hosts(folders)
+            for host in hosts {
+                let report = host.load()
+                for f in report.failures { print("FAIL \(f)") }
+                print("\(host.plugins.count) loaded, \(report.failures.count) failed in \(host.directories.map(\.path).joined(separator: ", "))")
+            }
+            print("watching every \(interval) s; interrupt to stop")
+            fflush(nil)
+            for host in hosts {
+                host.startWatching(every: interval) { report in
+                    print(report)
+                    fflush(nil)
+                }
+            }
+            dispatchMain()
         }
     }
 }

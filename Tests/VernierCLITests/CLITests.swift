@@ -39,6 +39,32 @@ struct CLI {
     var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:] }
 }
 
+/// Collects what a running process writes to a pipe, for tests that wait for a line.
+final class OutputCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    init(_ handle: FileHandle) {
+        handle.readabilityHandler = { [weak self] h in
+            let chunk = h.availableData
+            self?.lock.withLock { self?.data.append(chunk) }
+        }
+    }
+
+    /// Everything read so far.
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+
+    /// Waits up to `seconds` for `fragment` to appear; whether it did.
+    func wait(for fragment: String, seconds: Double = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if text.contains(fragment) { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return text.contains(fragment)
+    }
+}
+
 @Suite("vernier command line")
 struct CLITests {
     let dir: URL
@@ -154,6 +180,39 @@ struct CLITests {
         #expect(check.status == 1)
         #expect(check.stdout.contains("FAIL ") && check.stdout.contains("imp.lua") && check.stdout.contains("lib/helper.lua:1: unexpected symbol"), "\(check.stdout)")
         #expect(check.stdout.contains("0 loaded, 1 failed"))
+    }
+
+    @Test func pluginsCheckWatchPrintsEachChange() throws {
+        let plugins = dir.appendingPathComponent("watched")
+        try FileManager.default.createDirectory(at: plugins, withIntermediateDirectories: true)
+        func plugin(_ name: String, value: Int) -> String {
+            "return metric.define { name = '\(name)', states = { { 'n', tensor.zeros({}), 'sum' } }, update = function() end, compute = function() return \(value) end }"
+        }
+        try plugin("first", value: 1).write(to: plugins.appendingPathComponent("first.lua"), atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = try CLI.executable()
+        p.arguments = ["plugins", "check", plugins.path, "--watch", "--interval", "0.05"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        let output = OutputCollector(pipe.fileHandleForReading)
+        try p.run()
+        defer { if p.isRunning { p.terminate() }; p.waitUntilExit() }
+        #expect(output.wait(for: "watching every 0.05 s"), "\(output.text)")
+        #expect(output.text.contains("1 loaded, 0 failed in \(plugins.path)"), "\(output.text)")
+        try plugin("second", value: 2).write(to: plugins.appendingPathComponent("second.lua"), atomically: true, encoding: .utf8)
+        #expect(output.wait(for: "added second (\(plugins.appendingPathComponent("second.lua").path))"), "\(output.text)")
+        try "return metric.define { name = 'first'".write(to: plugins.appendingPathComponent("first.lua"), atomically: true, encoding: .utf8)
+        #expect(output.wait(for: "first.lua:1:"), "\(output.text)")
+        #expect(output.wait(for: "2 loaded, 1 failed"), "\(output.text)")
+        try FileManager.default.removeItem(at: plugins.appendingPathComponent("second.lua"))
+        #expect(output.wait(for: "removed second"), "\(output.text)")
+        #expect(p.isRunning)
+    }
+
+    @Test func pluginsCheckRejectsABadInterval() throws {
+        let r = try CLI.run(["plugins", "check", "--watch", "--interval", "0"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("--interval must be a positive number of seconds, got 0.0"), "\(r.stderr)")
     }
 
     @Test func verifyEndsWithTheCountLine() throws {
