@@ -159,11 +159,13 @@ extension Tensor {
         }
     }
 
-    /// Limits every element to `[min, max]` (either bound optional); NaN stays NaN.
-    /// The bounds are weak scalars (``scalarOperand(_:)``): a fractional bound
+    /// Limits every element to `[min, max]` (either bound optional; none
+    /// returns the tensor unchanged); NaN stays NaN; `min > max` gives `max`
+    /// everywhere, like PyTorch. The bounds are weak scalars (``scalarOperand(_:)``): a fractional bound
     /// makes an integer tensor float32, as in PyTorch's type promotion.
     public func clamp(min lo: Double? = nil, max hi: Double? = nil) -> Tensor {
         let bounds = [lo, hi].compactMap { $0 }
+        if bounds.isEmpty { return self }
         let dt = bounds.map { scalarOperand($0).dtype }.reduce(dtype) { DType.promoted($0, $1) }
         let x = cast(dt)
         func bound<T: TensorElement>(_ v: Double?, _ fallback: T) -> T { v.map { T(fromDouble: $0) } ?? fallback }

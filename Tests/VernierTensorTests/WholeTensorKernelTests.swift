@@ -118,6 +118,8 @@ import Testing
         #expect(promoted.dtype == .float32 && promoted.toArray(Float.self) == [0, 1.5])
         #expect(Tensor([1.0, 5.0]).clamp(min: 4, max: 2).toArray(Double.self) == [2, 2])
         #expect(Tensor([true, false]).clamp(min: 0, max: 1).toArray(Int64.self) == [1, 0])
+        let untouched = Tensor([true, false]).clamp()
+        #expect(untouched.dtype == .bool && untouched.toArray(Bool.self) == [true, false])
     }
 
     @Test func dotOfOneDimensionalTensors() throws {
