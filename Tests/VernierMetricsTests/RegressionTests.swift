@@ -263,31 +263,34 @@ struct RegressionTests {
         #expect(try checker("spearman_corrcoef").checkAll([pair([1, 2, 3], [5, 6, 7]), pair([4, 5], [8, 7]), pair([0], [9])]).isEmpty)
     }
 
-    @Test func radixSortIsStableOverAllDigits() {
-        var items = [(UInt64(5), UInt32(7)), (0, 9), (5, 7), (1 << 40, 0), (0, 9), (5, 1)].enumerated().map {
-            RadixSort.Item(hi: $1.0, lo: $1.1, position: UInt32($0))
-        }
-        RadixSort.sort(&items)
-        #expect(items.map(\.position) == [1, 4, 5, 0, 2, 3])
-        let floats: [Float] = [3, -1, .infinity, -0.0, 0, -.infinity, 2.5, -1]
-        let order = floats.map(RadixSort.ascendingKey)
-        for i in floats.indices {
-            for j in floats.indices {
-                #expect((floats[i] < floats[j]) == (order[i] < order[j]))
-                #expect((floats[i] == floats[j]) == (order[i] == order[j]))
-            }
-        }
-    }
-
-    @Test func radixSortMatchesAStableComparisonSort() {
+    @Test func rankedQueriesGroupByIdThenScoreDescendingThenArrival() throws {
         var rng = SplitMix64(seed: 11)
-        for hiRange in [UInt64(1), 3, 1 << 20, UInt64.max] {
-            var items = (0..<5000).map { i in
-                RadixSort.Item(hi: hiRange == .max ? rng.next() : rng.next() % hiRange, lo: UInt32(truncatingIfNeeded: rng.next() % 700), position: UInt32(i))
+        for idRange in [UInt64(1), 3, 1 << 20, UInt64.max] {
+            let n = 5000
+            let ids = (0..<n).map { _ in idRange == .max ? Int64(bitPattern: rng.next()) : Int64(rng.next() % idRange) - 1 }
+            // Few distinct scores (many ties), both zeros among them.
+            let scores = (0..<n).map { _ -> Float in
+                let v = Float(rng.next() % 7) - 3
+                return v == 0 && rng.next() % 2 == 0 ? -0.0 : v
             }
-            let expected = items.sorted { ($0.hi, $0.lo, $0.position) < ($1.hi, $1.lo, $1.position) }.map(\.position)
-            RadixSort.sort(&items)
-            #expect(items.map(\.position) == expected, "hi range \(hiRange)")
+            let labels = (0..<n).map { _ in Float(rng.next() % 2) }
+            var state = MetricState(specs: [StateSpec(list: "indexes"), StateSpec(list: "preds"), StateSpec(list: "target")])
+            // Two batches: arrival order runs across them.
+            for r in [0..<1700, 1700..<n] {
+                state.append("indexes", Tensor(Array(ids[r])))
+                state.append("preds", Tensor(Array(scores[r])))
+                state.append("target", Tensor(Array(labels[r])))
+            }
+            let ranked = try RankedQueries(state)
+            let expected = (0..<n).sorted { (ids[$0], -scores[$0], $0) < (ids[$1], -scores[$1], $1) }
+            #expect(ranked.preds == expected.map { scores[$0] }, "id range \(idRange)")
+            #expect(ranked.target == expected.map { labels[$0] }, "id range \(idRange)")
+            let distinct = Array(Set(ids)).sorted()
+            #expect(ranked.ids == distinct)
+            #expect(ranked.starts.count == distinct.count + 1 && ranked.starts.last == n)
+            for (q, id) in distinct.enumerated() {
+                #expect(ranked.starts[q + 1] - ranked.starts[q] == ids.filter { $0 == id }.count)
+            }
         }
     }
 

@@ -15,7 +15,7 @@ struct RetrievalCurves {
     /// (`pos`), 0 (`neg`), are skipped, or raise (`error`). No query left:
     /// zero curves. `max_k` None: the largest query's size.
     init(_ state: MetricState, config: RetrievalConfig, maxK requested: Int?, adaptiveK: Bool, metric: String) throws {
-        let queries = RankedQueries(state)
+        let queries = try RankedQueries(state)
         let maxK = requested ?? queries.largestQuery
         var precisions: [Double] = [], recalls: [Double] = []
         precisions.reserveCapacity(queries.count * maxK)

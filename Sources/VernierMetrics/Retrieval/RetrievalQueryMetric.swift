@@ -97,7 +97,7 @@ public final class RetrievalQueryMetric<Formula: QueryScoreFormula>: RegisteredM
     /// - Throws: ``MetricError/invalidInput(metric:argument:expected:)`` for
     ///   an empty query under `empty_target_action="error"`.
     public func computeValue(from state: MetricState) throws -> MetricValue {
-        let queries = RankedQueries(state)
+        let queries = try RankedQueries(state)
         var values: [Double] = []
         values.reserveCapacity(queries.count)
         var scratch = [Float](repeating: 0, count: queries.largestQuery)

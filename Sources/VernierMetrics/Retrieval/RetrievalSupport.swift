@@ -156,11 +156,13 @@ public struct RetrievalConfig: Sendable {
 }
 
 /// Every stored document grouped by query and ranked within it, from one
-/// stable radix sort on (query id, score descending, arrival order).
+/// stable argsort (the tensor library's radix sort) of a 64-bit key per
+/// document: its query number in the high half, its score's descending
+/// order in the low half; documents with equal keys keep their arrival order.
 ///
 /// Queries are in ascending id order; `starts[q]..<starts[q + 1]` are query
-/// `q`'s documents, best score first (documents with equal scores keep the
-/// order they arrived in).
+/// `q`'s documents, best score first (documents with equal scores, -0 and +0
+/// included, keep the order they arrived in).
 struct RankedQueries {
     let preds: [Float]
     let target: [Float]
@@ -169,7 +171,8 @@ struct RankedQueries {
 
     var count: Int { ids.count }
 
-    init(_ state: MetricState) {
+    /// - Throws: when more than 2^32 - 1 documents are stored (the sort's limit).
+    init(_ state: MetricState) throws {
         guard let idTensor = state.concatenated("indexes"), let p = state.concatenated("preds"), let t = state.concatenated("target") else {
             preds = []; target = []; starts = [0]; ids = []
             return
@@ -177,29 +180,45 @@ struct RankedQueries {
         let queryIDs = idTensor.cast(.int64).toArray(Int64.self)
         let scores = p.cast(.float32).toArray(Float.self)
         let labels = t.cast(.float32).toArray(Float.self)
-        let lowest = queryIDs.min() ?? 0
-        var items = [RadixSort.Item]()
-        items.reserveCapacity(scores.count)
-        for i in scores.indices {
-            items.append(RadixSort.Item(hi: UInt64(bitPattern: queryIDs[i] &- lowest), lo: RadixSort.descendingKey(scores[i]), position: UInt32(i)))
-        }
-        RadixSort.sort(&items)
-        var sortedPreds = [Float](repeating: 0, count: items.count), sortedTarget = sortedPreds
+        let numbers = try RankedQueries.queryNumbers(queryIDs)
+        let keys = Tensor(zip(numbers, scores).map { number, score in
+            // Unsigned key order as signed int64 order: flip the top bit.
+            Int64(bitPattern: (number << 32 | UInt64(RankedQueries.descendingKey(score))) ^ (1 << 63))
+        })
+        let order = try keys.argsort().toArray(Int64.self)
+        var sortedPreds = [Float](repeating: 0, count: order.count), sortedTarget = sortedPreds
         var starts: [Int] = [], ids: [Int64] = []
-        for (k, it) in items.enumerated() {
-            let i = Int(it.position)
+        for (k, j) in order.enumerated() {
+            let i = Int(j)
             sortedPreds[k] = scores[i]
             sortedTarget[k] = labels[i]
-            if k == 0 || it.hi != items[k - 1].hi {
+            if k == 0 || queryIDs[i] != ids[ids.count - 1] {
                 starts.append(k)
                 ids.append(queryIDs[i])
             }
         }
-        starts.append(items.count)
+        starts.append(order.count)
         preds = sortedPreds
         target = sortedTarget
         self.starts = starts
         self.ids = ids
+    }
+
+    /// Numbers below 2^32 in the order of the ids: the ids less the lowest
+    /// when they span less than 2^32, else each id's rank among the distinct ids.
+    private static func queryNumbers(_ ids: [Int64]) throws -> [UInt64] {
+        let lowest = ids.min() ?? 0, highest = ids.max() ?? 0
+        let (span, overflow) = highest.subtractingReportingOverflow(lowest)
+        if !overflow && span < 1 << 32 { return ids.map { UInt64(bitPattern: $0 &- lowest) } }
+        let ranks = try Tensor(ids).unique(returnInverse: true).inverse!
+        return ranks.toArray(Int64.self).map { UInt64($0) }
+    }
+
+    /// An unsigned key ordering float32 scores descending, -0 tied with +0
+    /// (NaN is rejected at update).
+    private static func descendingKey(_ x: Float) -> UInt32 {
+        let bits = (x + 0).bitPattern
+        return ~(bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000)
     }
 
     /// The largest number of documents in a query.
