@@ -354,30 +354,54 @@ local function task_columns(task, s, opt)
   return thr, k, function(c) return column(task, p, t, c, k) end
 end
 
--- f(scores, targets, all_zero, thresholds) over every column of `task` in
--- order: the lists of its first and second results.
+-- f(scores, targets, thresholds, all_zero) (the signature of roc_curve and
+-- pr_curve) over every column of `task` in order: the lists of its first and
+-- second results.
 local function map_columns(task, s, opt, f)
   local thr, k, col = task_columns(task, s, opt)
   local first, second = {}, {}
   for c = 0, k - 1 do
     local cs, ct, zero = col(c)
-    first[c + 1], second[c + 1] = f(cs, ct, zero, thr)
+    first[c + 1], second[c + 1] = f(cs, ct, thr, zero)
   end
   return first, second
 end
 
--- f(scores, targets, all_zero, thresholds) on every column of `task` pooled (micro).
+-- f(scores, targets, thresholds, all_zero) on every column of `task` pooled (micro).
 local function map_pooled(task, s, opt, f)
   local thr, _, col = task_columns(task, s, opt)
   local ps, pt, zero = col(nil)
-  return f(ps, pt, zero, thr)
+  return f(ps, pt, thr, zero)
+end
+
+-- The options of the metrics returning curves (roc, precision_recall_curve,
+-- eer): the task's, plus average (None, micro or macro) for multiclass.
+local function curve_options(task)
+  return task_options(task, task == "multiclass" and { average = metric.optional("any") } or nil)
+end
+
+-- The update of the metrics returning curves.
+local function curve_update(task)
+  return task_update(task, task == "multiclass" and { averages = { "micro", "macro", "none" } } or nil)
+end
+
+-- The curves of `task` as TorchMetrics' *_roc and *_precision_recall_curve
+-- return them, from curve(scores, targets, thresholds, all_zero): binary its
+-- one curve; multiclass average micro the pooled curve, macro the macro curve
+-- (thresholds descending when `descending`); otherwise every column's
+-- (per_column).
+local function task_curves(task, s, opt, curve, descending)
+  local average = task == "multiclass" and opt.average or nil
+  if average == "micro" then return (map_pooled(task, s, opt, curve)) end
+  local per = map_columns(task, s, opt, curve)
+  if task == "binary" then return per[1] end
+  if average == "macro" then return macro_curve(per, descending) end
+  return per_column(per, threshold_tensor(opt) ~= nil)
 end
 
 return {
   task_options = task_options, task_update = task_update, map_columns = map_columns, map_pooled = map_pooled,
-  threshold_tensor = threshold_tensor, check_common = check_common, binary_batch = binary_batch,
-  multiclass_batch = multiclass_batch, multilabel_batch = multilabel_batch, column = column,
-  roc_curve = roc_curve, pr_curve = pr_curve, trapz = trapz, reduce = reduce, macro_curve = macro_curve,
-  per_column = per_column, CAT_STATES = CAT_STATES, append = append, gathered = gathered,
+  curve_options = curve_options, curve_update = curve_update, task_curves = task_curves,
+  roc_curve = roc_curve, pr_curve = pr_curve, trapz = trapz, reduce = reduce, CAT_STATES = CAT_STATES,
   lex_best = lex_best, bound_of = bound_of, torch_interp = torch_interp,
 }

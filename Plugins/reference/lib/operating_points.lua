@@ -78,7 +78,7 @@ end
 -- all_zero), bound) reads off each column: scalars for binary, [K] tensors
 -- for the multi-column tasks.
 local function compute(task, s, opt, curve, pick, bound)
-  local values, thresholds = curves.map_columns(task, s, opt, function(cs, ct, zero, thr)
+  local values, thresholds = curves.map_columns(task, s, opt, function(cs, ct, thr, zero)
     return pick((curve(cs, ct, thr, zero)), bound)
   end)
   if task == "binary" then return { values[1], thresholds[1] } end
