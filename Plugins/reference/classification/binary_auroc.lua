@@ -30,22 +30,16 @@ return metric.define {
   name = "binary_auroc",
   summary = "area under the ROC curve of binary scores (reference)",
   higher_is_better = true,
-  options = {
-    max_fpr = metric.optional("number"),
-    thresholds = metric.optional("any"), ignore_index = metric.optional("int"), validate_args = true,
-    input_format = metric.choice({ "auto", "probs", "logits" }, "auto"), normalization = metric.optional("any", "sigmoid"),
-  },
+  options = curves.task_options("binary", { max_fpr = metric.optional("number") }),
   states = curves.CAT_STATES,
-
-  update = function(s, opt, preds, target)
-    local squash = curves.check_common(opt, true)
-    metric.check(opt.max_fpr == nil or (opt.max_fpr > 0 and opt.max_fpr <= 1), "max_fpr", "None or a number in (0, 1]")
-    curves.append(s, curves.binary_batch(preds, target, opt, squash))
-  end,
+  update = curves.task_update("binary", {
+    after = function(opt)
+      metric.check(opt.max_fpr == nil or (opt.max_fpr > 0 and opt.max_fpr <= 1), "max_fpr", "None or a number in (0, 1]")
+    end,
+  }),
 
   compute = function(s, opt)
-    local p, t = curves.gathered(s)
-    local roc = curves.roc_curve(p, t, curves.threshold_tensor(opt))
+    local roc = curves.task_curves("binary", s, opt, curves.roc_curve)
     local fpr, tpr = roc[1], roc[2]
     if opt.max_fpr == nil or opt.max_fpr >= 1 or not fpr:ne(0):any() or not tpr:ne(0):any() then
       return curves.trapz(fpr, tpr):float()

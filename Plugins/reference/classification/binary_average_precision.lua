@@ -8,20 +8,12 @@ return metric.define {
   name = "binary_average_precision",
   summary = "average precision of binary scores (reference)",
   higher_is_better = true,
-  options = {
-    thresholds = metric.optional("any"), ignore_index = metric.optional("int"), validate_args = true,
-    input_format = metric.choice({ "auto", "probs", "logits" }, "auto"), normalization = metric.optional("any", "sigmoid"),
-  },
+  options = curves.task_options("binary"),
   states = curves.CAT_STATES,
-
-  update = function(s, opt, preds, target)
-    local squash = curves.check_common(opt, true)
-    curves.append(s, curves.binary_batch(preds, target, opt, squash))
-  end,
+  update = curves.task_update("binary"),
 
   compute = function(s, opt)
-    local p, t = curves.gathered(s)
-    local pr = curves.pr_curve(p, t, curves.threshold_tensor(opt), t:sum():item() == 0)
+    local pr = curves.task_curves("binary", s, opt, curves.pr_curve)
     local precision, recall = pr[1]:nan_to_num(0), pr[2]:nan_to_num(0)
     local n = recall:numel()
     local steps = (recall:slice(0, 1) - recall:slice(0, 0, n - 1)):double() * precision:slice(0, 0, n - 1):double()

@@ -9,19 +9,9 @@ local curves = metric.import("curves")
 return metric.define {
   name = "binary_roc",
   summary = "ROC curve of binary scores (reference)",
-  options = {
-    thresholds = metric.optional("any"), ignore_index = metric.optional("int"), validate_args = true,
-    input_format = metric.choice({ "auto", "probs", "logits" }, "auto"), normalization = metric.optional("any", "sigmoid"),
-  },
+  options = curves.curve_options("binary"),
   states = curves.CAT_STATES,
+  update = curves.curve_update("binary"),
 
-  update = function(s, opt, preds, target)
-    local squash = curves.check_common(opt, true)
-    curves.append(s, curves.binary_batch(preds, target, opt, squash))
-  end,
-
-  compute = function(s, opt)
-    local p, t = curves.gathered(s)
-    return (curves.roc_curve(p, t, curves.threshold_tensor(opt)))
-  end,
+  compute = function(s, opt) return curves.task_curves("binary", s, opt, curves.roc_curve, true) end,
 }

@@ -4,28 +4,14 @@
 -- the largest) or (N, ...) integer labels. Positions whose target is
 -- ignore_index are left out.
 local multiclass = metric.import("multiclass")
+local confmat = metric.import("confmat")
 
 return metric.define {
   name = "multiclass_confusion_matrix",
   summary = "multiclass confusion matrix (reference)",
-  options = {
-    num_classes = metric.required("int"),
-    ignore_index = metric.optional("int"),
-    normalize = metric.optional("any"),
-    validate_args = true,
-  },
-
-  states = function(opt)
-    metric.check(opt.num_classes >= 2, "num_classes", "an integer >= 2")
-    local nz = opt.normalize
-    metric.check(nz == nil or type(nz) == "boolean" or nz == "true" or nz == "pred" or nz == "all" or nz == "none" or nz == "None",
-      "normalize", "true, pred, all or none")
-    return { { "confmat", tensor.zeros({ opt.num_classes, opt.num_classes }, "int64"), "sum" } }
-  end,
-
-  update = function(s, opt, preds, target)
-    s.confmat = s.confmat + multiclass.confusion_matrix(preds, target, opt)
-  end,
+  options = confmat.options("multiclass", { normalize = metric.optional("any") }),
+  states = confmat.states("multiclass", confmat.check_normalize),
+  update = confmat.update("multiclass"),
 
   compute = function(s, opt)
     return multiclass.normalized(s.confmat, opt.normalize)

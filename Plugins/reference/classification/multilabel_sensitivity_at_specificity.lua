@@ -3,41 +3,17 @@
 -- 1 - fpr >= min_specificity, the first with the largest tpr;
 -- [sensitivity, threshold]. No such point: 0 and threshold 1e6.
 local curves = metric.import("curves")
-
-local function best(curve, bound)
-  local constrained, value, t = 1 - curve[1], curve[2], curve[3]
-  local ok = constrained:ge(curves.bound_of(bound))
-  if not ok:any() then return tensor.zeros({}, "float32"), tensor.scalar(1e6, t:dtype()) end
-  local at = ok:nonzero():reshape(-1):index_select(0, value:masked_select(ok):argmax():reshape(1))
-  return value:index_select(0, at):reshape({}), t:index_select(0, at):reshape({})
-end
+local points = metric.import("operating_points")
 
 return metric.define {
   name = "multilabel_sensitivity_at_specificity",
   summary = "highest sensitivity with specificity >= min_specificity, and its threshold (reference)",
   higher_is_better = true,
-  options = {
-    num_labels = metric.required("int"), min_specificity = metric.required("number"),
-    thresholds = metric.optional("any"), ignore_index = metric.optional("int"), validate_args = true,
-    input_format = metric.choice({ "auto", "probs", "logits" }, "auto"),
-  },
-  states = curves.CAT_STATES,
-
-  update = function(s, opt, preds, target)
-    metric.check(opt.min_specificity >= 0 and opt.min_specificity <= 1, "min_specificity", "a number in [0, 1]")
-    curves.check_common(opt, false)
-    metric.check(opt.num_labels >= 2, "num_labels", "an integer >= 2")
-    curves.append(s, curves.multilabel_batch(preds, target, opt))
-  end,
+  options = points.options("multilabel", "min_specificity"),
+  states = points.STATES,
+  update = points.update("multilabel", "min_specificity"),
 
   compute = function(s, opt)
-    local p, t = curves.gathered(s)
-    local thr, k = curves.threshold_tensor(opt), opt.num_labels
-    local values, thresholds = {}, {}
-    for c = 0, k - 1 do
-      local cs, ct, zero = curves.column("multilabel", p, t, c, k)
-      values[c + 1], thresholds[c + 1] = best((curves.roc_curve(cs, ct, thr, zero)), opt.min_specificity)
-    end
-    return { tensor.stack(values), tensor.stack(thresholds) }
+    return points.compute("multilabel", s, opt, curves.roc_curve, points.sensitivity_at_specificity, opt.min_specificity)
   end,
 }

@@ -3,41 +3,17 @@
 -- min_sensitivity, the first with the largest specificity 1 - fpr;
 -- [specificity, threshold]. No such point: 0 and threshold 1e6.
 local curves = metric.import("curves")
-
-local function best(curve, bound)
-  local constrained, value, t = curve[2], 1 - curve[1], curve[3]
-  local ok = constrained:ge(curves.bound_of(bound))
-  if not ok:any() then return tensor.zeros({}, "float32"), tensor.scalar(1e6, t:dtype()) end
-  local at = ok:nonzero():reshape(-1):index_select(0, value:masked_select(ok):argmax():reshape(1))
-  return value:index_select(0, at):reshape({}), t:index_select(0, at):reshape({})
-end
+local points = metric.import("operating_points")
 
 return metric.define {
   name = "multilabel_specificity_at_sensitivity",
   summary = "highest specificity with sensitivity >= min_sensitivity, and its threshold (reference)",
   higher_is_better = true,
-  options = {
-    num_labels = metric.required("int"), min_sensitivity = metric.required("number"),
-    thresholds = metric.optional("any"), ignore_index = metric.optional("int"), validate_args = true,
-    input_format = metric.choice({ "auto", "probs", "logits" }, "auto"),
-  },
-  states = curves.CAT_STATES,
-
-  update = function(s, opt, preds, target)
-    metric.check(opt.min_sensitivity >= 0 and opt.min_sensitivity <= 1, "min_sensitivity", "a number in [0, 1]")
-    curves.check_common(opt, false)
-    metric.check(opt.num_labels >= 2, "num_labels", "an integer >= 2")
-    curves.append(s, curves.multilabel_batch(preds, target, opt))
-  end,
+  options = points.options("multilabel", "min_sensitivity"),
+  states = points.STATES,
+  update = points.update("multilabel", "min_sensitivity"),
 
   compute = function(s, opt)
-    local p, t = curves.gathered(s)
-    local thr, k = curves.threshold_tensor(opt), opt.num_labels
-    local values, thresholds = {}, {}
-    for c = 0, k - 1 do
-      local cs, ct, zero = curves.column("multilabel", p, t, c, k)
-      values[c + 1], thresholds[c + 1] = best((curves.roc_curve(cs, ct, thr, zero)), opt.min_sensitivity)
-    end
-    return { tensor.stack(values), tensor.stack(thresholds) }
+    return points.compute("multilabel", s, opt, curves.roc_curve, points.specificity_at_sensitivity, opt.min_sensitivity)
   end,
 }

@@ -4,8 +4,9 @@
 -- binary, multiclass and multilabel): option checks, reading each task's
 -- inputs as scores and 0/1 targets, TorchMetrics' _binary_clf_curve, ROC and
 -- precision-recall curves (exact and binned), trapezoidal areas,
--- interpolation, macro averaging, and the exact mode's cat states. Each
--- script keeps the formula of its own metric.
+-- interpolation, macro averaging, the exact mode's cat states, and the
+-- per-task define-block pieces (options, update, the columns a compute
+-- reads). Each script keeps the formula of its own metric.
 local inputs = metric.import("inputs")
 local FLOAT, same_shape, rows_by_class = inputs.FLOAT, inputs.same_shape, inputs.rows_by_class
 
@@ -297,10 +298,110 @@ local function torch_interp(x, xp, fp)
   return fp:index_select(0, k) + slope:index_select(0, k) * (x - xp:index_select(0, k))
 end
 
+-- The option naming a multi-column task's number of columns, and its batch reader.
+local COUNT = { multiclass = "num_classes", multilabel = "num_labels" }
+local BATCH = { multiclass = multiclass_batch, multilabel = multilabel_batch }
+
+-- The options every curve metric of `task` ("binary", "multiclass" or
+-- "multilabel") takes, TorchMetrics' names and defaults: thresholds,
+-- ignore_index, validate_args, input_format; binary also normalization, the
+-- others their required column count (num_classes / num_labels); plus the
+-- metric's `extra` ones.
+local function task_options(task, extra)
+  local options = {
+    thresholds = metric.optional("any"), ignore_index = metric.optional("int"), validate_args = true,
+    input_format = metric.choice({ "auto", "probs", "logits" }, "auto"),
+  }
+  if task == "binary" then options.normalization = metric.optional("any", "sigmoid") else options[COUNT[task]] = metric.required("int") end
+  for name, spec in pairs(extra or {}) do options[name] = spec end
+  return options
+end
+
+-- The update of a curve metric of `task`: checks.before(opt), the common
+-- option checks, checks.after(opt), then for the multi-column tasks a column
+-- count >= 2 and `average` among checks.averages (None always allowed) when
+-- given; then the batch is read and appended to the cat states.
+local function task_update(task, checks)
+  checks = checks or {}
+  return function(s, opt, preds, target)
+    if checks.before then checks.before(opt) end
+    local squash = check_common(opt, task == "binary")
+    if checks.after then checks.after(opt) end
+    if task == "binary" then
+      append(s, binary_batch(preds, target, opt, squash))
+      return
+    end
+    local count = COUNT[task]
+    metric.check(opt[count] >= 2, count, "an integer >= 2")
+    local allowed = checks.averages
+    if allowed then
+      local a, ok = opt.average, opt.average == nil or opt.average == "None"
+      for _, name in ipairs(allowed) do ok = ok or a == name end
+      metric.check(ok, "average", "one of " .. table.concat(allowed, ", "))
+    end
+    append(s, BATCH[task](preds, target, opt))
+  end
+end
+
+-- The accumulated scores of `task` as columns, for a compute: the
+-- thresholds tensor (nil: exact), the number of columns (1 for binary), and
+-- col(c) giving column c's (scores, 0/1 targets, every-target-0 rule) (c nil:
+-- every column pooled, as micro averaging reads them).
+local function task_columns(task, s, opt)
+  local p, t = gathered(s)
+  local thr = threshold_tensor(opt)
+  local k = task == "binary" and 1 or opt[COUNT[task]]
+  return thr, k, function(c) return column(task, p, t, c, k) end
+end
+
+-- f(scores, targets, thresholds, all_zero) (the signature of roc_curve and
+-- pr_curve) over every column of `task` in order: the lists of its first and
+-- second results.
+local function map_columns(task, s, opt, f)
+  local thr, k, col = task_columns(task, s, opt)
+  local first, second = {}, {}
+  for c = 0, k - 1 do
+    local cs, ct, zero = col(c)
+    first[c + 1], second[c + 1] = f(cs, ct, thr, zero)
+  end
+  return first, second
+end
+
+-- f(scores, targets, thresholds, all_zero) on every column of `task` pooled (micro).
+local function map_pooled(task, s, opt, f)
+  local thr, _, col = task_columns(task, s, opt)
+  local ps, pt, zero = col(nil)
+  return f(ps, pt, thr, zero)
+end
+
+-- The options of the metrics returning curves (roc, precision_recall_curve,
+-- eer): the task's, plus average (None, micro or macro) for multiclass.
+local function curve_options(task)
+  return task_options(task, task == "multiclass" and { average = metric.optional("any") } or nil)
+end
+
+-- The update of the metrics returning curves.
+local function curve_update(task)
+  return task_update(task, task == "multiclass" and { averages = { "micro", "macro", "none" } } or nil)
+end
+
+-- The curves of `task` as TorchMetrics' *_roc and *_precision_recall_curve
+-- return them, from curve(scores, targets, thresholds, all_zero): binary its
+-- one curve; multiclass average micro the pooled curve, macro the macro curve
+-- (thresholds descending when `descending`); otherwise every column's
+-- (per_column).
+local function task_curves(task, s, opt, curve, descending)
+  local average = task == "multiclass" and opt.average or nil
+  if average == "micro" then return (map_pooled(task, s, opt, curve)) end
+  local per = map_columns(task, s, opt, curve)
+  if task == "binary" then return per[1] end
+  if average == "macro" then return macro_curve(per, descending) end
+  return per_column(per, threshold_tensor(opt) ~= nil)
+end
+
 return {
-  threshold_tensor = threshold_tensor, check_common = check_common, binary_batch = binary_batch,
-  multiclass_batch = multiclass_batch, multilabel_batch = multilabel_batch, column = column,
-  roc_curve = roc_curve, pr_curve = pr_curve, trapz = trapz, reduce = reduce, macro_curve = macro_curve,
-  per_column = per_column, CAT_STATES = CAT_STATES, append = append, gathered = gathered,
+  task_options = task_options, task_update = task_update, map_columns = map_columns, map_pooled = map_pooled,
+  curve_options = curve_options, curve_update = curve_update, task_curves = task_curves,
+  roc_curve = roc_curve, pr_curve = pr_curve, trapz = trapz, reduce = reduce, CAT_STATES = CAT_STATES,
   lex_best = lex_best, bound_of = bound_of, torch_interp = torch_interp,
 }
