@@ -46,7 +46,7 @@ public enum BootstrapSampling: String, Sendable, CaseIterable {
 /// ```swift
 /// let boot = try BootStrapper(try MeanSquaredError(), numBootstraps: 20, quantiles: [0.05, 0.95], seed: 7)
 /// ```
-public final class BootStrapper: Metric {
+public final class BootStrapper: MetricWrapper {
     /// `bootstrapper`.
     public let name = "bootstrapper"
     /// TorchMetrics' argument names and the wrapped metric's identity
@@ -105,12 +105,6 @@ public final class BootStrapper: Metric {
         storage = MetricStorage(layout.specs + [StateSpec("rng_step", .zeros([], dtype: .int64), .sum)])
     }
 
-    /// The wrapped metric's arguments.
-    public var inputNames: [String] { base.inputNames }
-    /// The wrapped metric's optional arguments.
-    public var optionalInputNames: [String] { base.optionalInputNames }
-    /// The wrapped metric's direction.
-    public var higherIsBetter: Bool? { base.higherIsBetter }
     /// True, as in TorchMetrics: `forward` resamples the batch once for its
     /// own value and once more, from the accumulated step's stream, for the
     /// states.

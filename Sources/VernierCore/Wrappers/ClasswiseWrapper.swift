@@ -19,7 +19,7 @@ import VernierTensor
 /// let perClass = try ClasswiseWrapper(try MulticlassAccuracy(numClasses: 3, average: .none),
 ///                                     labels: ["cat", "dog", "bird"])
 /// ```
-public final class ClasswiseWrapper: Metric {
+public final class ClasswiseWrapper: MetricWrapper {
     /// `classwise_wrapper`.
     public let name = "classwise_wrapper"
     /// `labels`, `prefix`, `postfix` and the wrapped metric's identity (`metric`).
@@ -53,16 +53,6 @@ public final class ClasswiseWrapper: Metric {
         storage = MetricStorage(base.freshState().specs)
     }
 
-    /// The wrapped metric's arguments.
-    public var inputNames: [String] { base.inputNames }
-    /// The wrapped metric's optional arguments.
-    public var optionalInputNames: [String] { base.optionalInputNames }
-    /// The wrapped metric's `forward` mode.
-    public var fullStateUpdate: Bool { base.fullStateUpdate }
-    /// The wrapped metric's direction.
-    public var higherIsBetter: Bool? { base.higherIsBetter }
-    /// The wrapped metric's batch invariance.
-    public var isBatchInvariant: Bool { base.isBatchInvariant }
     /// The wrapped metric's key: same states, same update.
     public var computeGroupKey: String? { base.computeGroupKey }
 

@@ -19,7 +19,7 @@ public import VernierTensor
 /// Edge cases: a transform's error is rethrown naming the argument; a
 /// missing argument is left for the wrapped metric to report; an argument
 /// that is not a tensor is an error.
-public final class MetricInputTransformer: Metric, ComputeRecording {
+public final class MetricInputTransformer: MetricWrapper, ComputeRecording {
     /// A transform of one tensor argument.
     public typealias Transform = @Sendable (Tensor) throws -> Tensor
 
@@ -67,17 +67,6 @@ public final class MetricInputTransformer: Metric, ComputeRecording {
                                transforms: [("target", { $0.gt(threshold).cast($0.dtype) })],
                                groupKeyPrefix: "binary_target(\(threshold))/")
     }
-
-    /// The wrapped metric's arguments.
-    public var inputNames: [String] { base.inputNames }
-    /// The wrapped metric's optional arguments.
-    public var optionalInputNames: [String] { base.optionalInputNames }
-    /// The wrapped metric's `forward` mode.
-    public var fullStateUpdate: Bool { base.fullStateUpdate }
-    /// The wrapped metric's direction.
-    public var higherIsBetter: Bool? { base.higherIsBetter }
-    /// The wrapped metric's batch invariance.
-    public var isBatchInvariant: Bool { base.isBatchInvariant }
 
     /// The wrapped update on the transformed inputs.
     public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {

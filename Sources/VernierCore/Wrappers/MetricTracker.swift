@@ -39,7 +39,7 @@ public struct TrackedBest: Sendable, Equatable {
 /// for epoch in epochs { try tracker.increment(); for b in epoch { try tracker.update(b) } }
 /// let best = try tracker.best()                              // (value, step)
 /// ```
-public final class MetricTracker: Metric, ComputeRecording {
+public final class MetricTracker: MetricWrapper, ComputeRecording {
     /// `metric_tracker`.
     public let name = "metric_tracker"
     /// `maximize` and the wrapped metric's identity (`metric`).
@@ -87,16 +87,8 @@ public final class MetricTracker: Metric, ComputeRecording {
         storage = MetricStorage(base.freshState().specs)
     }
 
-    /// The wrapped metric's arguments.
-    public var inputNames: [String] { base.inputNames }
-    /// The wrapped metric's optional arguments.
-    public var optionalInputNames: [String] { base.optionalInputNames }
-    /// The wrapped metric's `forward` mode.
-    public var fullStateUpdate: Bool { base.fullStateUpdate }
     /// The tracking direction, when it is one for all values.
     public var higherIsBetter: Bool? { maximize }
-    /// The wrapped metric's batch invariance.
-    public var isBatchInvariant: Bool { base.isBatchInvariant }
 
     /// Finishes the current step (recording its value) and starts a new one.
     ///

@@ -22,7 +22,7 @@ import VernierTensor
 /// ```swift
 /// let acc = MinMaxMetric(try BinaryAccuracy())
 /// ```
-public final class MinMaxMetric: Metric, ComputeRecording {
+public final class MinMaxMetric: MetricWrapper, ComputeRecording {
     /// `min_max`.
     public let name = "min_max"
     /// The wrapped metric's identity (`metric`).
@@ -45,17 +45,6 @@ public final class MinMaxMetric: Metric, ComputeRecording {
             StateSpec("max_val", .scalar(-.infinity, dtype: .float64), .max),
         ])
     }
-
-    /// The wrapped metric's arguments.
-    public var inputNames: [String] { base.inputNames }
-    /// The wrapped metric's optional arguments.
-    public var optionalInputNames: [String] { base.optionalInputNames }
-    /// The wrapped metric's `forward` mode.
-    public var fullStateUpdate: Bool { base.fullStateUpdate }
-    /// The wrapped metric's direction.
-    public var higherIsBetter: Bool? { base.higherIsBetter }
-    /// The wrapped metric's batch invariance.
-    public var isBatchInvariant: Bool { base.isBatchInvariant }
 
     /// The wrapped metric's update, on its states.
     public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {

@@ -21,7 +21,7 @@ import VernierTensor
 /// ```swift
 /// let perOutput = try MultioutputWrapper(try MeanAbsoluteError(), numOutputs: 2)
 /// ```
-public final class MultioutputWrapper: Metric {
+public final class MultioutputWrapper: MetricWrapper {
     /// `multioutput_wrapper`.
     public let name = "multioutput_wrapper"
     /// `num_outputs`, `output_dim`, `remove_nans`, `squeeze_outputs` and the
@@ -62,17 +62,6 @@ public final class MultioutputWrapper: Metric {
         ])
         storage = MetricStorage(layout.specs)
     }
-
-    /// The wrapped metric's arguments.
-    public var inputNames: [String] { base.inputNames }
-    /// The wrapped metric's optional arguments.
-    public var optionalInputNames: [String] { base.optionalInputNames }
-    /// The wrapped metric's `forward` mode.
-    public var fullStateUpdate: Bool { base.fullStateUpdate }
-    /// The wrapped metric's direction.
-    public var higherIsBetter: Bool? { base.higherIsBetter }
-    /// The wrapped metric's batch invariance.
-    public var isBatchInvariant: Bool { base.isBatchInvariant }
 
     /// Feeds copy `i` output `i` of every argument.
     public func updateState(_ state: inout MetricState, with inputs: MetricInputs) throws {

@@ -21,7 +21,7 @@ import VernierTensor
 /// ```swift
 /// let recent = try RunningMetric(try SumMetric(), window: 3)
 /// ```
-public final class RunningMetric: Metric {
+public final class RunningMetric: MetricWrapper {
     /// `running`.
     public let name = "running"
     /// `window` and the wrapped metric's identity (`metric`).
@@ -53,12 +53,6 @@ public final class RunningMetric: Metric {
         storage = MetricStorage(layout.specs + [StateSpec("seen", .zeros([], dtype: .int64), .max)])
     }
 
-    /// The wrapped metric's arguments.
-    public var inputNames: [String] { base.inputNames }
-    /// The wrapped metric's optional arguments.
-    public var optionalInputNames: [String] { base.optionalInputNames }
-    /// The wrapped metric's direction.
-    public var higherIsBetter: Bool? { base.higherIsBetter }
     /// True: a batch's states go into one slot, which merging the batch's
     /// own (slot 0) states into the full states would not do.
     public var fullStateUpdate: Bool { true }
