@@ -240,14 +240,18 @@ final class LuaImporter {
         guard real.hasPrefix(root + "/") else {
             return .failure(ReadFailure(text: "\(path) leads outside \(folder) (a symbolic link); modules must be files in that folder"))
         }
-        guard (try? URL(fileURLWithPath: real).resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else {
+        let values = try? URL(fileURLWithPath: real).resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey])
+        guard values?.isRegularFile == true else {
             return .failure(ReadFailure(text: "\(path) is not a regular file"))
         }
+        func tooLarge(_ size: Int) -> ReadFailure {
+            ReadFailure(text: "\(path) has \(size) bytes, more than the \(LuaScript.maximumSourceBytes) accepted for a module")
+        }
+        // Refused before reading when the size is known; checked again on what was read.
+        if let size = values?.fileSize, size > LuaScript.maximumSourceBytes { return .failure(tooLarge(size)) }
         do {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: real))
-            guard bytes.count <= LuaScript.maximumSourceBytes else {
-                return .failure(ReadFailure(text: "\(path) has \(bytes.count) bytes, more than the \(LuaScript.maximumSourceBytes) accepted for a module"))
-            }
+            guard bytes.count <= LuaScript.maximumSourceBytes else { return .failure(tooLarge(bytes.count)) }
             return .success(LuaModule(name: name, path: path, bytes: bytes))
         } catch {
             return .failure(ReadFailure(text: "cannot read \(path): \(error.localizedDescription)"))

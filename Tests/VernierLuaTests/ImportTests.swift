@@ -185,6 +185,16 @@ struct ImportTests {
         expectLoadError(loadError("metric.import('link')", in: dir), "link.lua leads outside")
     }
 
+    @Test func oversizedModulesAndFoldersAreRefused() throws {
+        let big = "-- " + String(repeating: "x", count: LuaScript.maximumSourceBytes) + "\nreturn {}"
+        let dir = try pluginFolder(["big": big])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("lib/folder.lua"), withIntermediateDirectories: true)
+        expectLoadError(loadError("metric.import('big')", in: dir),
+                        "big.lua has \(big.utf8.count) bytes, more than the \(LuaScript.maximumSourceBytes) accepted for a module")
+        expectLoadError(loadError("metric.import('folder')", in: dir), "folder.lua is not a regular file")
+    }
+
     @Test func runawayModulesHitTheLimitsOfTheImportingCall() throws {
         let dir = try pluginFolder([
             "spin": "while true do end",
