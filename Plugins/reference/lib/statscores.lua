@@ -28,4 +28,19 @@ local function normalized(m, how)
   return tensor.where(den:eq(0), 0, m / den):float()
 end
 
-return { is_float = is_float, within = within, column = column, ratio = ratio, normalized = normalized }
+-- average: None, micro, macro, weighted or none.
+local function check_average(opt)
+  local avg = opt.average
+  metric.check(avg == nil or avg == "micro" or avg == "macro" or avg == "weighted" or avg == "none" or avg == "None",
+    "average", "micro, macro, weighted or none")
+end
+
+-- zero_division: 0 or 1.
+local function check_zero_division(opt)
+  metric.check(opt.zero_division == 0 or opt.zero_division == 1, "zero_division", "0 or 1")
+end
+
+return {
+  is_float = is_float, within = within, column = column, ratio = ratio, normalized = normalized,
+  check_average = check_average, check_zero_division = check_zero_division,
+}
