@@ -6,6 +6,7 @@
 -- Targets equal to ignore_index count nowhere. samplewise: one value per
 -- sample over its extra dimensions.
 local binary = metric.import("binary")
+local statscores = metric.import("statscores")
 
 return metric.define {
   name = "binary_stat_scores",
@@ -15,8 +16,6 @@ return metric.define {
   update = binary.stat_update,
 
   compute = function(s, opt)
-    local c = binary.accumulated(s, opt)
-    local tn, fp, fn, tp = binary.column(c, 0), binary.column(c, 1), binary.column(c, 2), binary.column(c, 3)
-    return tensor.stack({ tp, fp, tn, fn, tp + fn }, -1)
+    return statscores.stat_rows(binary.accumulated(s, opt))
   end,
 }

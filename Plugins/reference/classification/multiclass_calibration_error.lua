@@ -5,36 +5,16 @@
 -- whether that class (the first highest) is the target; binned into n_bins
 -- equal-width bins and reduced by norm (l1, l2, max). Rows whose target is
 -- ignore_index are dropped; no sample is an error.
+-- With per-bin mean accuracy a, mean confidence c and share of samples w:
+-- l1 = sum |a - c| w, l2 = sqrt(sum (a - c)^2 w), max = max |a - c|.
 local bins = metric.import("bins")
 local probabilities = metric.import("probabilities")
-
--- With per-bin mean accuracy a, mean confidence c (0 for an empty bin) and
--- share of samples w: l1 = sum |a - c| w, l2 = sqrt(sum (a - c)^2 w),
--- max = max |a - c| over every bin.
-local function calibration(s, opt)
-  local total = s.bin_count:sum():item()
-  metric.check(total > 0, "preds", "at least one sample to compute on (every batch was empty or every target ignored)")
-  local n = s.bin_count:double()
-  local safe = n:clamp(1)
-  local gap = (s.bin_accuracy / safe - s.bin_confidence / safe):abs()
-  local w = n / total
-  if opt.norm == "max" then return gap:max():float() end
-  if opt.norm == "l2" then return (gap * gap * w):sum():sqrt():float() end
-  return (gap * w):sum():float()
-end
 
 return metric.define {
   name = "multiclass_calibration_error",
   summary = "binned top-label calibration error of multiclass probabilities (reference)",
   higher_is_better = false,
-  options = {
-    num_classes = metric.required("int"),
-    n_bins = 15,
-    norm = metric.choice({ "l1", "l2", "max" }, "l1"),
-    ignore_index = metric.optional("int"),
-    validate_args = true,
-    input_format = metric.choice({ "auto", "probs", "logits", "labels" }, "auto"),
-  },
+  options = bins.options("multiclass"),
   states = function(opt)
     metric.check(opt.num_classes >= 2, "num_classes", "an integer >= 2")
     return bins.bin_states(opt)
@@ -49,5 +29,7 @@ return metric.define {
     bins.add_to_bins(s, opt, conf, hit)
   end,
 
-  compute = calibration,
+  compute = function(s, opt)
+    return bins.calibration_error(s, opt)
+  end,
 }

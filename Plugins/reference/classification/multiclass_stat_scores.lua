@@ -8,6 +8,7 @@
 -- scores, or (N, ...) integer labels. Targets equal to ignore_index count
 -- nowhere. samplewise: one value per sample.
 local multiclass = metric.import("multiclass")
+local statscores = metric.import("statscores")
 
 return metric.define {
   name = "multiclass_stat_scores",
@@ -17,17 +18,7 @@ return metric.define {
   update = multiclass.stat_update,
 
   compute = function(s, opt)
-    local c = multiclass.accumulated(s, opt)
-    local tn, fp, fn, tp = multiclass.column(c, 0), multiclass.column(c, 1), multiclass.column(c, 2), multiclass.column(c, 3)
-    local rows = tensor.stack({ tp, fp, tn, fn, tp + fn }, -1)
-    local avg = opt.average
-    if avg == "micro" then return rows:sum(-2) end
-    if avg == "macro" then return rows:double():mean(-2):float() end
-    if avg == "weighted" then
-      local support = (tp + fn):double()
-      local share = support / (opt.multidim_average == "samplewise" and support:sum(-1, true) or support:sum())
-      return (rows:double() * share:unsqueeze(-1)):sum(-2):float()
-    end
-    return rows
+    local rows = statscores.stat_rows(multiclass.accumulated(s, opt))
+    return statscores.reduce_rows(rows, opt.average, opt.multidim_average == "samplewise")
   end,
 }

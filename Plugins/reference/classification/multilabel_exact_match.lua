@@ -7,58 +7,19 @@
 -- float preds are thresholded (preds > threshold) after a sigmoid when the
 -- batch holds a value outside [0, 1] or NaN (unless input_format fixes the
 -- reading); integer preds are 0/1 labels.
--- Per sample of one batch: the positions whose labels are all predicted
--- right (a label whose target is ignore_index counts as right), and the
--- positions (the product of the extra dimensions), int64 [N] each.
-local multilabel = metric.import("multilabel")
-
-local function matches(preds, target, opt)
-  local L = opt.num_labels
-  local p, t, keep = multilabel.binarized(preds, target, opt)
-  local right = p:eq(t)
-  if keep then right = right:logical_or(keep:logical_not()) end
-  local n = p:size(0)
-  local inner = n > 0 and p:numel() // (n * L) or 0
-  return right:reshape(n, L, inner):all(1):sum(1), tensor.full({ n }, inner, "int64")
-end
+local exact_match = metric.import("exact_match")
 
 return metric.define {
   name = "multilabel_exact_match",
   summary = "multilabel exact match (reference)",
   higher_is_better = true,
-  options = {
-    num_labels = metric.required("int"),
-    threshold = 0.5,
-    multidim_average = metric.choice({ "global", "samplewise" }, "global"),
-    ignore_index = metric.optional("int"),
-    validate_args = true,
-    input_format = metric.choice({ "auto", "probs", "logits", "labels" }, "auto"),
-  },
-
-  states = function(opt)
-    metric.check(opt.num_labels >= 2, "num_labels", "an integer >= 2")
-    metric.check(opt.threshold >= 0 and opt.threshold <= 1, "threshold", "a number in [0, 1]")
-    if opt.multidim_average == "samplewise" then return { { "correct", "cat" }, { "total", "cat" } } end
-    return { { "correct", tensor.zeros({}, "int64"), "sum" }, { "total", tensor.zeros({}, "int64"), "sum" } }
-  end,
-
-  update = function(s, opt, preds, target)
-    local correct, total = matches(preds, target, opt)
-    if opt.multidim_average == "samplewise" then
-      table.insert(s.correct, correct)
-      table.insert(s.total, total)
-    else
-      s.correct = s.correct + correct:sum()
-      s.total = s.total + total:sum()
-    end
-  end,
+  options = exact_match.options("multilabel"),
+  states = exact_match.states("multilabel"),
+  update = exact_match.update("multilabel"),
 
   compute = function(s, opt)
-    local correct, total = s.correct, s.total
-    if opt.multidim_average == "samplewise" then
-      if #correct == 0 then return tensor.zeros({ 0 }) end
-      correct, total = tensor.cat(correct), tensor.cat(total)
-    end
-    return multilabel.ratio(correct:double(), total:double()):float()
+    local correct, total = exact_match.counts(s, opt)
+    if not correct then return tensor.zeros({ 0 }) end
+    return exact_match.ratio(correct, total):float()
   end,
 }

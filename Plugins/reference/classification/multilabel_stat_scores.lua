@@ -10,6 +10,7 @@
 -- preds are 0/1 labels. Targets equal to ignore_index count nowhere.
 -- samplewise: one value per sample over its extra dimensions.
 local multilabel = metric.import("multilabel")
+local statscores = metric.import("statscores")
 
 return metric.define {
   name = "multilabel_stat_scores",
@@ -19,17 +20,7 @@ return metric.define {
   update = multilabel.stat_update,
 
   compute = function(s, opt)
-    local c = multilabel.accumulated(s, opt)
-    local tn, fp, fn, tp = multilabel.column(c, 0), multilabel.column(c, 1), multilabel.column(c, 2), multilabel.column(c, 3)
-    local rows = tensor.stack({ tp, fp, tn, fn, tp + fn }, -1)
-    local avg = opt.average
-    if avg == "micro" then return rows:sum(-2) end
-    if avg == "macro" then return rows:double():mean(-2):float() end
-    if avg == "weighted" then
-      local support = (tp + fn):double()
-      local share = support / support:sum()
-      return (rows:double() * share:unsqueeze(-1)):sum(-2):float()
-    end
-    return rows
+    local rows = statscores.stat_rows(multilabel.accumulated(s, opt))
+    return statscores.reduce_rows(rows, opt.average, false)
   end,
 }

@@ -2,8 +2,10 @@
 -- matrix (confusion_matrix, cohen_kappa, jaccard_index, matthews_corrcoef;
 -- binary, multiclass, multilabel): their per-task options, states and update
 -- (the matrix itself comes from lib/binary, lib/multiclass or
--- lib/multilabel), and the two formulas shared across tasks, Matthews'
--- coefficient and Cohen's kappa of a k x k matrix.
+-- lib/multilabel), the formulas shared across tasks, Matthews' coefficient
+-- and Cohen's kappa of a k x k matrix, and the class reduction of the
+-- multiclass and multilabel Jaccard index.
+local statscores = metric.import("statscores")
 
 -- Matthews correlation coefficient of a k x k confusion matrix (TorchMetrics'
 -- _matthews_corrcoef_reduce): with row sums t (targets), column sums p
@@ -57,6 +59,27 @@ local function kappa(m, weights)
   return 1 - (w * m):sum() / (w * expected):sum()
 end
 
+-- Reduces per-class intersections `num` and unions `den` (float64 [k]) by
+-- opt.average (TorchMetrics' _jaccard_index_reduce): micro sum(num) /
+-- sum(den); none num / den per class (0/0 is opt.zero_division); weighted
+-- weights by `support`, macro weights 1 the classes in `present` (all when
+-- nil); both divide without a guard, as TorchMetrics does (NaN when no class
+-- has weight). The class `ignored` (multiclass ignore_index in [0, C)) is
+-- left out of the micro denominator and of macro. float32.
+local function jaccard(num, den, support, present, ignored, opt)
+  local k = num:size(0)
+  local kept = ignored and tensor.arange(k):ne(ignored):double() or tensor.ones({ k }, "float64")
+  local avg = opt.average
+  if avg == "micro" then
+    local total = (den * kept):sum()
+    return tensor.where(total:eq(0), opt.zero_division, num:sum() / total):float()
+  end
+  local score = tensor.where(den:eq(0), opt.zero_division, num / den)
+  if avg == nil or avg == "none" or avg == "None" then return score:float() end
+  local w = avg == "weighted" and support or (present or tensor.ones({ k }, "float64")) * kept
+  return (w * score / w:sum()):sum():float()
+end
+
 -- The options of `task`'s confusion-matrix metrics (TorchMetrics' names and
 -- defaults): ignore_index, validate_args; binary and multilabel also
 -- threshold and input_format; multiclass num_classes, multilabel num_labels;
@@ -103,6 +126,12 @@ local function check_weights(opt)
   metric.check(w == nil or w == "linear" or w == "quadratic" or w == "none" or w == "None", "weights", "linear, quadratic or none")
 end
 
+-- average and zero_division (jaccard_index; binary has no average, read as None).
+local function check_jaccard(opt)
+  statscores.check_average(opt)
+  statscores.check_zero_division(opt)
+end
+
 -- normalize (confusion_matrix): None, a bool, true, pred or all.
 local function check_normalize(opt)
   local nz = opt.normalize
@@ -111,6 +140,6 @@ local function check_normalize(opt)
 end
 
 return {
-  matthews = matthews, kappa = kappa, options = options, states = states, update = update,
-  check_weights = check_weights, check_normalize = check_normalize,
+  matthews = matthews, kappa = kappa, jaccard = jaccard, options = options, states = states, update = update,
+  check_weights = check_weights, check_jaccard = check_jaccard, check_normalize = check_normalize,
 }

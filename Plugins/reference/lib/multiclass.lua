@@ -84,12 +84,6 @@ local function confusion_matrix(preds, target, opt)
   return (t * C + p):bincount(nil, C * C):reshape(C, C)
 end
 
--- The accumulated [tn, fp, fn, tp] counts (int64), one row per sample when samplewise.
-local function accumulated(s, opt)
-  if opt.multidim_average ~= "samplewise" then return s.confusion end
-  return #s.confusion > 0 and tensor.cat(s.confusion) or tensor.zeros({ 0, opt.num_classes, 4 }, "int64")
-end
-
 -- Reduces per-class scores over the class axis by `average` (TorchMetrics'
 -- _adjust_weights_safe_divide): none and micro (summed before) keep them;
 -- weighted weights by support tp + fn; macro weights 1 the classes present
@@ -106,51 +100,11 @@ local function average(score, c, opt, by_target)
   return ratio(w * score, w:sum(-1, true)):sum(-1)
 end
 
--- The options of the stat-score metrics (TorchMetrics' names and defaults),
--- plus `extra` ones (beta for fbeta_score).
-local function stat_options(extra)
-  local options = {
-    num_classes = metric.required("int"),
-    average = metric.optional("string", "macro"),
-    top_k = 1,
-    multidim_average = metric.choice({ "global", "samplewise" }, "global"),
-    ignore_index = metric.optional("int"),
-    validate_args = true,
-    zero_division = 0,
-  }
-  for name, spec in pairs(extra or {}) do options[name] = spec end
-  return options
-end
-
--- states: after checking the options, the per-class [tn, fp, fn, tp] counts
--- (int64 summed), or a list of per-sample counts for samplewise.
-local function stat_states(opt)
-  metric.check(opt.num_classes >= 2, "num_classes", "an integer >= 2")
-  local avg = opt.average
-  metric.check(avg == nil or avg == "micro" or avg == "macro" or avg == "weighted" or avg == "none" or avg == "None",
-    "average", "micro, macro, weighted or none")
-  metric.check(opt.top_k >= 1 and opt.top_k <= opt.num_classes, "top_k", "an integer in [1, num_classes]")
-  metric.check(opt.zero_division == 0 or opt.zero_division == 1, "zero_division", "0 or 1")
-  if opt.multidim_average == "samplewise" then return { { "confusion", "cat" } } end
-  return { { "confusion", tensor.zeros({ opt.num_classes, 4 }, "int64"), "sum" } }
-end
-
--- update: adds the batch's counts.
-local function stat_update(s, opt, preds, target)
-  local c = confusion(preds, target, opt)
-  if opt.multidim_average == "samplewise" then table.insert(s.confusion, c) else s.confusion = s.confusion + c end
-end
-
--- The accumulated counts as float64, summed over classes for micro.
-local function counts(s, opt)
-  local c = accumulated(s, opt):double()
-  if opt.average == "micro" then c = c:sum(-2) end
-  return c
-end
+local stats = statscores.class_stats("multiclass", confusion)
 
 return {
   predicted_labels = predicted_labels, confusion_matrix = confusion_matrix,
-  accumulated = accumulated, average = average, stat_options = stat_options, stat_states = stat_states,
-  stat_update = stat_update, counts = counts, within = within, column = column, ratio = ratio,
-  normalized = normalized,
+  accumulated = stats.accumulated, average = average, stat_options = stats.stat_options,
+  stat_states = stats.stat_states, stat_update = stats.stat_update, counts = stats.counts,
+  within = within, column = column, ratio = ratio, normalized = normalized,
 }

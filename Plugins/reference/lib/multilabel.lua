@@ -4,6 +4,7 @@
 -- Jaccard index, Matthews correlation): reading a batch as 0/1 predictions
 -- per label (thresholded scores, or labels), per-label [tn, fp, fn, tp]
 -- counts, the per-label 2 x 2 confusion matrices, and the label averaging.
+-- The stat-score options, states and update are statscores.class_stats'.
 -- Each script keeps the formula of its own metric.
 local statscores = metric.import("statscores")
 local is_float, within, column, ratio = statscores.is_float, statscores.within, statscores.column, statscores.ratio
@@ -70,12 +71,6 @@ local function confusion_matrix(preds, target, opt)
   return code:bincount(nil, 4 * L):reshape(L, 2, 2)
 end
 
--- The accumulated [tn, fp, fn, tp] counts (int64), one row per sample when samplewise.
-local function accumulated(s, opt)
-  if opt.multidim_average ~= "samplewise" then return s.confusion end
-  return #s.confusion > 0 and tensor.cat(s.confusion) or tensor.zeros({ 0, opt.num_labels, 4 }, "int64")
-end
-
 -- Reduces per-label scores over the label axis by `average`: none and
 -- micro (summed before) keep them; weighted weights by support tp + fn;
 -- macro is the plain mean. No weight at all gives 0.
@@ -86,51 +81,11 @@ local function average(score, c, opt)
   return ratio(w * score, w:sum(-1, true)):sum(-1)
 end
 
--- The options of the stat-score metrics (TorchMetrics' names and defaults),
--- plus `extra` ones (beta for fbeta_score).
-local function stat_options(extra)
-  local options = {
-    num_labels = metric.required("int"),
-    threshold = 0.5,
-    average = metric.optional("string", "macro"),
-    multidim_average = metric.choice({ "global", "samplewise" }, "global"),
-    ignore_index = metric.optional("int"),
-    validate_args = true,
-    zero_division = 0,
-    input_format = metric.choice({ "auto", "probs", "logits", "labels" }, "auto"),
-  }
-  for name, spec in pairs(extra or {}) do options[name] = spec end
-  return options
-end
-
--- states: after checking the options, the per-label [tn, fp, fn, tp] counts
--- (int64 summed), or a list of per-sample counts for samplewise.
-local function stat_states(opt)
-  metric.check(opt.num_labels >= 2, "num_labels", "an integer >= 2")
-  metric.check(opt.threshold >= 0 and opt.threshold <= 1, "threshold", "a number in [0, 1]")
-  local avg = opt.average
-  metric.check(avg == nil or avg == "micro" or avg == "macro" or avg == "weighted" or avg == "none" or avg == "None",
-    "average", "micro, macro, weighted or none")
-  metric.check(opt.zero_division == 0 or opt.zero_division == 1, "zero_division", "0 or 1")
-  if opt.multidim_average == "samplewise" then return { { "confusion", "cat" } } end
-  return { { "confusion", tensor.zeros({ opt.num_labels, 4 }, "int64"), "sum" } }
-end
-
--- update: adds the batch's counts.
-local function stat_update(s, opt, preds, target)
-  local c = confusion(preds, target, opt)
-  if opt.multidim_average == "samplewise" then table.insert(s.confusion, c) else s.confusion = s.confusion + c end
-end
-
--- The accumulated counts as float64, summed over labels for micro.
-local function counts(s, opt)
-  local c = accumulated(s, opt):double()
-  if opt.average == "micro" then c = c:sum(-2) end
-  return c
-end
+local stats = statscores.class_stats("multilabel", confusion)
 
 return {
   binarized = binarized, confusion_matrix = confusion_matrix,
-  accumulated = accumulated, average = average, stat_options = stat_options, stat_states = stat_states,
-  stat_update = stat_update, counts = counts, column = column, ratio = ratio, normalized = normalized,
+  accumulated = stats.accumulated, average = average, stat_options = stats.stat_options,
+  stat_states = stats.stat_states, stat_update = stats.stat_update, counts = stats.counts,
+  column = column, ratio = ratio, normalized = normalized,
 }

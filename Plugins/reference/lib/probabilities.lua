@@ -1,7 +1,36 @@
--- Reading class scores as probabilities, shared by the reference
--- multiclass_hinge_loss and multiclass_calibration_error scripts.
+-- Reading scores as probabilities, shared by the reference
+-- multiclass_hinge_loss and binary/multiclass_calibration_error scripts.
 local inputs = metric.import("inputs")
-local FLOAT, rows = inputs.FLOAT, inputs.rows_by_class
+local FLOAT, rows, same_shape = inputs.FLOAT, inputs.rows_by_class, inputs.same_shape
+
+-- The kept [M] probabilities (the scores' dtype) and [M] int64 0/1 labels of
+-- one batch: preds float scores, target of the same shape with values 0, 1
+-- or ignore_index (the position is dropped), flattened. Scores are
+-- probabilities unless one lies outside [0, 1] (or input_format is
+-- 'logits'): then a sigmoid is applied.
+local function binary(preds, target, opt)
+  metric.check(FLOAT[preds:dtype()], "preds", "a float tensor of probabilities or logits")
+  metric.check(same_shape(preds, target), "target", "the same shape as preds")
+  local p, t = preds:flatten(), target:flatten()
+  if FLOAT[t:dtype()] then metric.check(t:eq(t:floor()):all(), "target", "0/1 labels, found non-integral values") end
+  t = t:long()
+  local valid = t:eq(0):logical_or(t:eq(1))
+  if opt.ignore_index ~= nil then
+    local keep = t:ne(opt.ignore_index)
+    metric.check(valid:logical_or(keep:logical_not()):all(), "target", "values 0, 1 or ignore_index")
+    p, t = p:masked_select(keep), t:masked_select(keep)
+  else
+    metric.check(valid:all(), "target", "values 0 or 1")
+  end
+  metric.check(not p:isnan():any(), "preds", "no NaN scores")
+  local outside = p:lt(0):any() or p:gt(1):any()
+  if opt.input_format == "probs" then
+    metric.check(not outside, "preds", "probabilities in [0, 1] (input_format='probs')")
+  elseif opt.input_format == "logits" or outside then
+    p = p:sigmoid()
+  end
+  return p, t
+end
 
 -- The kept [M, C] probabilities (the scores' dtype) and [M] int64 labels of
 -- one batch: preds (N, C, ...) float scores, target (N, ...) labels in
@@ -42,4 +71,4 @@ local function multiclass(preds, target, opt)
   return p, t
 end
 
-return { multiclass = multiclass }
+return { binary = binary, multiclass = multiclass }

@@ -12,7 +12,7 @@
 -- variance for variants b and c. Inputs (N) or (N, 1) for one output,
 -- (N, num_outputs) otherwise; NaN has no order and is rejected. The rows
 -- are kept as lists; pairs are compared in blocks of rows at compute.
-local inputs = metric.import("inputs")
+local rank_correlation = metric.import("rank_correlation")
 
 -- Complementary error function: power series of erf below 2, continued
 -- fraction above (both accurate to a few ulp in double).
@@ -71,41 +71,25 @@ return metric.define {
     num_outputs = 1,
   },
 
-  states = function(opt)
-    metric.check(opt.num_outputs >= 1, "num_outputs", "an integer >= 1")
+  states = rank_correlation.states(function(opt)
     metric.check(not opt.t_test or (opt.alternative ~= nil and opt.alternative ~= "None"), "alternative",
       "two-sided, less or greater when t_test is true")
-    return { { "preds", "cat" }, { "target", "cat" } }
-  end,
-
-  update = function(s, opt, preds, target)
-    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
-    metric.check(preds:numel() > 0, "preds", "at least one element")
-    local shape, k = preds:shape(), opt.num_outputs
-    if k == 1 then
-      metric.check(#shape == 1 or (#shape == 2 and shape[2] == 1), "preds", "shape (N) or (N, 1)")
-    else
-      metric.check(#shape == 2 and shape[2] == k, "preds", "shape (N, num_outputs)")
-    end
-    metric.check(not preds:isnan():any(), "preds", "no NaN (a NaN has no order)")
-    metric.check(not target:isnan():any(), "target", "no NaN (a NaN has no order)")
-    table.insert(s.preds, preds:reshape({ shape[1], k }))
-    table.insert(s.target, target:reshape({ shape[1], k }))
-  end,
+  end),
+  update = rank_correlation.update(false, "order"),
 
   compute = function(s, opt)
-    local k = opt.num_outputs
-    local out_shape = k == 1 and {} or { k }
-    if #s.preds == 0 then
+    local out_shape = rank_correlation.output_shape(opt)
+    local p, t = rank_correlation.stored(s)
+    if not p then
       local nan = tensor.full(out_shape, 0 / 0, "float32")
       if opt.t_test then return { nan, nan } end
       return nan
     end
-    local p, t = tensor.cat(s.preds):double(), tensor.cat(s.target):double()
+    p, t = p:double(), t:double()
     local n = p:size(0)
     local taus, pvalues = {}, {}
-    for c = 0, k - 1 do
-      local x, y = p:slice(1, c, c + 1):flatten(), t:slice(1, c, c + 1):flatten()
+    for c = 0, opt.num_outputs - 1 do
+      local x, y = rank_correlation.column(p, c), rank_correlation.column(t, c)
       local concordant, discordant = pair_counts(x, y)
       local diff = concordant - discordant
       local tx, tx1, tx2, mx = ties(x)

@@ -5,7 +5,7 @@
 -- constant input give 0). Float inputs (N) or (N, 1) for one output,
 -- (N, num_outputs) otherwise; NaN has no rank and is rejected. The rows are
 -- kept as lists and ranked at compute.
-local inputs = metric.import("inputs")
+local rank_correlation = metric.import("rank_correlation")
 
 -- Average 1-based ranks of a 1-D tensor: a group of c equal values ending at
 -- sorted position e (1-based) holds ranks e - c + 1 .. e, mean e - (c - 1) / 2.
@@ -22,37 +22,17 @@ return metric.define {
   higher_is_better = true,
   options = { num_outputs = 1 },
 
-  states = function(opt)
-    metric.check(opt.num_outputs >= 1, "num_outputs", "an integer >= 1")
-    return { { "preds", "cat" }, { "target", "cat" } }
-  end,
-
-  update = function(s, opt, preds, target)
-    metric.check(inputs.is_float(preds), "preds", "a floating-point tensor")
-    metric.check(inputs.is_float(target), "target", "a floating-point tensor")
-    metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
-    metric.check(preds:numel() > 0, "preds", "at least one element")
-    local shape, k = preds:shape(), opt.num_outputs
-    if k == 1 then
-      metric.check(#shape == 1 or (#shape == 2 and shape[2] == 1), "preds", "shape (N) or (N, 1)")
-    else
-      metric.check(#shape == 2 and shape[2] == k, "preds", "shape (N, num_outputs)")
-    end
-    metric.check(not preds:isnan():any(), "preds", "no NaN (a NaN has no rank)")
-    metric.check(not target:isnan():any(), "target", "no NaN (a NaN has no rank)")
-    table.insert(s.preds, preds:reshape({ shape[1], k }))
-    table.insert(s.target, target:reshape({ shape[1], k }))
-  end,
+  states = rank_correlation.states(),
+  update = rank_correlation.update(true, "rank"),
 
   compute = function(s, opt)
-    local k = opt.num_outputs
-    local out_shape = k == 1 and {} or { k }
-    if #s.preds == 0 then return tensor.full(out_shape, 0 / 0, "float32") end
-    local p, t = tensor.cat(s.preds), tensor.cat(s.target)
+    local out_shape = rank_correlation.output_shape(opt)
+    local p, t = rank_correlation.stored(s)
+    if not p then return tensor.full(out_shape, 0 / 0, "float32") end
     local rho = {}
-    for c = 0, k - 1 do
-      local a = average_ranks(p:slice(1, c, c + 1):flatten())
-      local b = average_ranks(t:slice(1, c, c + 1):flatten())
+    for c = 0, opt.num_outputs - 1 do
+      local a = average_ranks(rank_correlation.column(p, c))
+      local b = average_ranks(rank_correlation.column(t, c))
       local da, db = a - a:mean(), b - b:mean()
       local cov = (da * db):mean()
       local r = cov / ((da * da):mean():sqrt() * (db * db):mean():sqrt() + 1e-6)

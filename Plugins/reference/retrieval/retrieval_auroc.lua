@@ -17,27 +17,14 @@ return metric.define {
   summary = "area under the ROC curve per query (reference)",
   higher_is_better = true,
   inputs = { "preds", "target", "indexes" },
-  options = {
-    empty_target_action = metric.choice({ "neg", "pos", "skip", "error" }, "neg"),
-    ignore_index = metric.optional("int"),
-    aggregation = metric.choice({ "mean", "median", "min", "max" }, "mean"),
-    top_k = metric.optional("int"),
-    max_fpr = metric.optional("number"),
-  },
-
-  states = function(opt)
-    metric.check(opt.top_k == nil or opt.top_k >= 1, "top_k", "None or a positive integer")
+  options = retrieval.options({ top_k = metric.optional("int"), max_fpr = metric.optional("number") }),
+  states = retrieval.states(function(opt)
+    retrieval.check_top_k(opt)
     metric.check(opt.max_fpr == nil or (opt.max_fpr > 0 and opt.max_fpr <= 1), "max_fpr", "None or a number in (0, 1]")
-    return { { "indexes", "cat" }, { "preds", "cat" }, { "target", "cat" } }
-  end,
+  end),
+  update = retrieval.update,
 
-  update = function(s, opt, preds, target, indexes)
-    retrieval.append_batch(s, opt, preds, target, indexes)
-  end,
-
-  compute = function(s, opt)
-    if #s.indexes == 0 then return tensor.scalar(0.0, "float32") end
-    local r = retrieval.rank_queries(s)
+  compute = retrieval.compute(function(r, opt)
     local q, score, y, rank = r.query, r.scores, r.rel:double(), r.rank
     if opt.top_k ~= nil then
       local kept = rank:lt(opt.top_k)
@@ -47,13 +34,7 @@ return metric.define {
     local outside = q:bincount(score:lt(0):logical_or(score:gt(1)):double(), r.count):gt(0)
     score = tensor.where(outside:index_select(0, q), score:double():sigmoid():float(), score)
     -- one ROC step per run of equal scores within a query
-    local n = score:numel()
-    local starts = rank:eq(0)
-    if n > 1 then
-      local changed = score:slice(0, 1):ne(score:slice(0, 0, n - 1))
-      starts = starts:logical_or(tensor.cat({ tensor.new({ true }), changed }))
-    end
-    local group = starts:long():cumsum(0) - 1
+    local starts, group = retrieval.tie_groups(score, rank)
     local gq = q:masked_select(starts)
     local gpos, gneg = group:bincount(y), group:bincount(1 - y)
     -- true/false positives up to the end of each step, counted within its query
@@ -76,7 +57,6 @@ return metric.define {
       local least = limit * limit / 2
       auc = (1 + (auc - least) / (limit - least)) / 2
     end
-    auc = tensor.where(positives:gt(0):logical_and(negatives:gt(0)), auc, 0.0)
-    return retrieval.aggregate(opt, auc, retrieval.per_query(r, r.rel):eq(0), "positive")
-  end,
+    return tensor.where(positives:gt(0):logical_and(negatives:gt(0)), auc, 0.0)
+  end),
 }

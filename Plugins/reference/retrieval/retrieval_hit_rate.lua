@@ -12,28 +12,11 @@ return metric.define {
   summary = "share of queries with a relevant document in the top k (reference)",
   higher_is_better = true,
   inputs = { "preds", "target", "indexes" },
-  options = {
-    empty_target_action = metric.choice({ "neg", "pos", "skip", "error" }, "neg"),
-    ignore_index = metric.optional("int"),
-    aggregation = metric.choice({ "mean", "median", "min", "max" }, "mean"),
-    top_k = metric.optional("int"),
-  },
+  options = retrieval.options({ top_k = metric.optional("int") }),
+  states = retrieval.states(retrieval.check_top_k),
+  update = retrieval.update,
 
-  states = function(opt)
-    metric.check(opt.top_k == nil or opt.top_k >= 1, "top_k", "None or a positive integer")
-    return { { "indexes", "cat" }, { "preds", "cat" }, { "target", "cat" } }
-  end,
-
-  update = function(s, opt, preds, target, indexes)
-    retrieval.append_batch(s, opt, preds, target, indexes)
-  end,
-
-  compute = function(s, opt)
-    if #s.indexes == 0 then return tensor.scalar(0.0, "float32") end
-    local r = retrieval.rank_queries(s)
-    local hit = r.rel:gt(0)
-    if opt.top_k ~= nil then hit = hit:logical_and(r.rank:lt(opt.top_k)) end
-    local hit_rate = retrieval.per_query(r, hit):gt(0):double()
-    return retrieval.aggregate(opt, hit_rate, retrieval.per_query(r, r.rel):eq(0), "positive")
-  end,
+  compute = retrieval.compute(function(r, opt)
+    return retrieval.per_query(r, retrieval.in_top_k(r, opt, r.rel:gt(0))):gt(0):double()
+  end),
 }

@@ -14,22 +14,9 @@ return metric.define {
   name = "retrieval_precision_recall_curve",
   summary = "precision and recall at k = 1 ... max_k (reference)",
   inputs = { "preds", "target", "indexes" },
-  options = {
-    max_k = metric.optional("int"),
-    adaptive_k = false,
-    empty_target_action = metric.choice({ "neg", "pos", "skip", "error" }, "neg"),
-    ignore_index = metric.optional("int"),
-    aggregation = metric.choice({ "mean", "median", "min", "max" }, "mean"),
-  },
-
-  states = function(opt)
-    metric.check(opt.max_k == nil or opt.max_k >= 1, "max_k", "None or a positive integer")
-    return { { "indexes", "cat" }, { "preds", "cat" }, { "target", "cat" } }
-  end,
-
-  update = function(s, opt, preds, target, indexes)
-    retrieval.append_batch(s, opt, preds, target, indexes)
-  end,
+  options = retrieval.options({ max_k = metric.optional("int"), adaptive_k = false }),
+  states = retrieval.states(retrieval.check_max_k),
+  update = retrieval.update,
 
   compute = function(s, opt)
     local precision, recall, top_k = retrieval.curves(s, opt)

@@ -12,24 +12,13 @@ return metric.define {
   summary = "precision of the top R documents, R the number of relevant ones (reference)",
   higher_is_better = true,
   inputs = { "preds", "target", "indexes" },
-  options = {
-    empty_target_action = metric.choice({ "neg", "pos", "skip", "error" }, "neg"),
-    ignore_index = metric.optional("int"),
-    aggregation = metric.choice({ "mean", "median", "min", "max" }, "mean"),
-  },
+  options = retrieval.options(),
+  states = retrieval.states(),
+  update = retrieval.update,
 
-  states = { { "indexes", "cat" }, { "preds", "cat" }, { "target", "cat" } },
-
-  update = function(s, opt, preds, target, indexes)
-    retrieval.append_batch(s, opt, preds, target, indexes)
-  end,
-
-  compute = function(s, opt)
-    if #s.indexes == 0 then return tensor.scalar(0.0, "float32") end
-    local r = retrieval.rank_queries(s)
+  compute = retrieval.compute(function(r, opt)
     local relevant = retrieval.per_query(r, r.rel)
     local in_first_r = r.rel:gt(0):logical_and(r.rank:double():lt(relevant:index_select(0, r.query)))
-    local r_precision = retrieval.per_query(r, in_first_r) / relevant:clamp(1)
-    return retrieval.aggregate(opt, r_precision, relevant:eq(0), "positive")
-  end,
+    return retrieval.per_query(r, in_first_r) / relevant:clamp(1), relevant:eq(0)
+  end),
 }

@@ -14,24 +14,12 @@ return metric.define {
   summary = "best recall at k with precision at least min_precision (reference)",
   higher_is_better = true,
   inputs = { "preds", "target", "indexes" },
-  options = {
-    min_precision = 0.0,
-    max_k = metric.optional("int"),
-    adaptive_k = false,
-    empty_target_action = metric.choice({ "neg", "pos", "skip", "error" }, "neg"),
-    ignore_index = metric.optional("int"),
-    aggregation = metric.choice({ "mean", "median", "min", "max" }, "mean"),
-  },
-
-  states = function(opt)
+  options = retrieval.options({ min_precision = 0.0, max_k = metric.optional("int"), adaptive_k = false }),
+  states = retrieval.states(function(opt)
     metric.check(opt.min_precision >= 0 and opt.min_precision <= 1, "min_precision", "a number in [0, 1]")
-    metric.check(opt.max_k == nil or opt.max_k >= 1, "max_k", "None or a positive integer")
-    return { { "indexes", "cat" }, { "preds", "cat" }, { "target", "cat" } }
-  end,
-
-  update = function(s, opt, preds, target, indexes)
-    retrieval.append_batch(s, opt, preds, target, indexes)
-  end,
+    retrieval.check_max_k(opt)
+  end),
+  update = retrieval.update,
 
   compute = function(s, opt)
     local precision, recall, top_k = retrieval.curves(s, opt)
