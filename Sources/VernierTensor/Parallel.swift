@@ -5,6 +5,9 @@ import Foundation
 public enum Parallelism {
     /// Elements below which a kernel stays on one thread.
     public static let minimumElementsPerTask = 1 << 18
+    /// The same threshold for kernels over bytes (bool masks): waking a
+    /// second thread costs more than it saves on less than a few MiB.
+    public static let minimumBytesPerTask = 1 << 22
     /// The number of worker threads kernels use (the active processor count,
     /// or `VERNIER_NUM_THREADS` when set).
     public static let threadCount: Int = {

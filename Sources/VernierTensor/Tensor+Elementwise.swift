@@ -170,7 +170,7 @@ extension Tensor {
             b.withUnsafeRawBytes { pb in
                 out.withUnsafeMutableBuffer(as: Bool.self) { po in
                     let x = pa.baseAddress!, y = pb.baseAddress!, o = UnsafeMutableRawPointer(po.baseAddress!)
-                    Parallelism.forEachChunk(po.count) { _, r in
+                    Parallelism.forEachChunk(po.count, minimumPerTask: Parallelism.minimumBytesPerTask) { _, r in
                         switch op {
                         case .and:
                             for i in r { o.storeBytes(of: x.load(fromByteOffset: i, as: UInt8.self) & y.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }

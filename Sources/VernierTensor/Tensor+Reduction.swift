@@ -358,7 +358,7 @@ extension Tensor {
         precondition(dtype == .bool || dtype == .uint8, "byteSum: tensor is \(dtype)")
         return withUnsafeRawBytes { raw in
             let base = raw.baseAddress!
-            return Parallelism.mapChunks(count, initial: 0) { r in Tensor.byteSum(base + r.lowerBound, r.count) }.reduce(0, +)
+            return Parallelism.mapChunks(count, minimumPerTask: Parallelism.minimumBytesPerTask, initial: 0) { r in Tensor.byteSum(base + r.lowerBound, r.count) }.reduce(0, +)
         }
     }
 

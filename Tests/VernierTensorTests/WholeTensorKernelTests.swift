@@ -10,7 +10,7 @@ import Testing
     /// parallel threshold (2^18 elements per task).
     let sizes = [0, 1, 7, 8, 9, 1023, 1024, 1025, 8191, (1 << 18) + 3, 600_001]
 
-    @Test func byteSumsOfBoolAndUInt8() {
+    @Test func byteSumsOfBoolAndUInt8() throws {
         for n in sizes {
             let bytes = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 7919 &+ 13) }
             let expected = bytes.reduce(0) { $0 + Int($1) }
@@ -23,6 +23,13 @@ import Testing
             #expect(mask.sum().int64Element(at: 0) == Int64(trues), "bool n=\(n)")
             #expect(mask.countNonzero() == trues, "bool count n=\(n)")
         }
+        // Above Parallelism.minimumBytesPerTask the byte kernels split across threads.
+        let n = 2 * Parallelism.minimumBytesPerTask + 13
+        let large = Tensor((0..<n).map { $0 % 7 == 0 || $0 == n - 1 })
+        let expectedTrues = (0..<n).filter { $0 % 7 == 0 || $0 == n - 1 }.count
+        #expect(large.sum().int64Element(at: 0) == Int64(expectedTrues) && large.countNonzero() == expectedTrues)
+        #expect(try Tensor.logical(.and, large, large).sum().int64Element(at: 0) == Int64(expectedTrues))
+        #expect(try Tensor.logical(.xor, large, large).sum().int64Element(at: 0) == 0)
         // 255 in every byte: the 16-bit lanes hold 128 words * 510 without overflow.
         let full = Tensor([UInt8](repeating: 255, count: 5000))
         #expect(full.sum().int64Element(at: 0) == 255 * 5000)
