@@ -46,15 +46,7 @@ return metric.define {
   update = function(s, opt, preds, target)
     metric.check(inputs.FLOAT[preds:dtype()], "preds", "a float tensor of probabilities or logits")
     metric.check(inputs.same_shape(preds, target), "target", "the same shape as preds")
-    local p, t = preds:flatten(), labels(target)
-    local binary = t:eq(0):logical_or(t:eq(1))
-    if opt.ignore_index ~= nil then
-      local keep = t:ne(opt.ignore_index)
-      metric.check(binary:logical_or(keep:logical_not()):all(), "target", "values 0, 1 or ignore_index")
-      p, t = p:masked_select(keep), t:masked_select(keep)
-    else
-      metric.check(binary:all(), "target", "values 0 or 1")
-    end
+    local p, t = inputs.kept_binary(preds:flatten(), labels(target), opt)
     if is_logits(p, opt) then p = p:sigmoid() end
     p = p:double()
     local margin = tensor.where(t:eq(1), p, -p)

@@ -56,15 +56,7 @@ local function binary_batch(preds, target, opt, normalize)
   metric.check(not FLOAT[target:dtype()], "target", "an integer tensor of labels")
   metric.check(FLOAT[preds:dtype()], "preds", "a float tensor of probabilities or logits")
   metric.check(same_shape(preds, target), "target", "the same shape as preds")
-  local t, p = target:flatten():long(), preds:flatten()
-  local valid = t:eq(0):logical_or(t:eq(1))
-  if opt.ignore_index ~= nil then
-    local keep = t:ne(opt.ignore_index)
-    metric.check(valid:logical_or(keep:logical_not()):all(), "target", "values 0, 1 or ignore_index")
-    p, t = p:masked_select(keep), t:masked_select(keep)
-  else
-    metric.check(valid:all(), "target", "values 0 or 1")
-  end
+  local p, t = inputs.kept_binary(preds:flatten(), target:flatten():long(), opt)
   p = read_scores(p, opt, function(x) if normalize then return x:sigmoid() end return x end)
   return p, t
 end

@@ -18,6 +18,19 @@ function M.same_shape(a, b)
   return true
 end
 
+-- Flat scores p and int64 labels t of a binary task without the positions
+-- whose label is ignore_index (when set); every other label must be 0 or 1.
+function M.kept_binary(p, t, opt)
+  local valid = t:eq(0):logical_or(t:eq(1))
+  if opt.ignore_index ~= nil then
+    local keep = t:ne(opt.ignore_index)
+    metric.check(valid:logical_or(keep:logical_not()):all(), "target", "values 0, 1 or ignore_index")
+    return p:masked_select(keep), t:masked_select(keep)
+  end
+  metric.check(valid:all(), "target", "values 0 or 1")
+  return p, t
+end
+
 -- (N, K, ...) as [N*E, K] rows: axis 1 (classes or labels) last, every
 -- other position a row.
 function M.rows_by_class(x)

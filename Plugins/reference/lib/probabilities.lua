@@ -13,15 +13,7 @@ local function binary(preds, target, opt)
   metric.check(same_shape(preds, target), "target", "the same shape as preds")
   local p, t = preds:flatten(), target:flatten()
   if FLOAT[t:dtype()] then metric.check(t:eq(t:floor()):all(), "target", "0/1 labels, found non-integral values") end
-  t = t:long()
-  local valid = t:eq(0):logical_or(t:eq(1))
-  if opt.ignore_index ~= nil then
-    local keep = t:ne(opt.ignore_index)
-    metric.check(valid:logical_or(keep:logical_not()):all(), "target", "values 0, 1 or ignore_index")
-    p, t = p:masked_select(keep), t:masked_select(keep)
-  else
-    metric.check(valid:all(), "target", "values 0 or 1")
-  end
+  p, t = inputs.kept_binary(p, t:long(), opt)
   metric.check(not p:isnan():any(), "preds", "no NaN scores")
   local outside = p:lt(0):any() or p:gt(1):any()
   if opt.input_format == "probs" then
