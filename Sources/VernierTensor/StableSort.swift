@@ -4,13 +4,15 @@
 /// Floats: `-inf < ... < -0.0 == +0.0 < ... < +inf < NaN` (every NaN gets the
 /// largest key, and both zeros get one key, so they tie like `==` says).
 /// Signed integers flip the sign bit; bool is 0/1.
-protocol SortKeyed: TensorElement {
+public protocol SortKeyed: TensorElement {
+    /// The unsigned integer type of the key.
     associatedtype SortKey: FixedWidthInteger & UnsignedInteger
+    /// The key: `a < b` exactly when `a.sortKey < b.sortKey` (order as described above).
     var sortKey: SortKey { get }
 }
 
 extension Float: SortKeyed {
-    var sortKey: UInt32 {
+    public var sortKey: UInt32 {
         if isNaN { return .max }
         let bits = (self == 0 ? 0 : self).bitPattern
         return bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
@@ -18,7 +20,7 @@ extension Float: SortKeyed {
 }
 
 extension Double: SortKeyed {
-    var sortKey: UInt64 {
+    public var sortKey: UInt64 {
         if isNaN { return .max }
         let bits = (self == 0 ? 0 : self).bitPattern
         return bits & 0x8000_0000_0000_0000 != 0 ? ~bits : bits | 0x8000_0000_0000_0000
@@ -26,19 +28,19 @@ extension Double: SortKeyed {
 }
 
 extension Int64: SortKeyed {
-    var sortKey: UInt64 { UInt64(bitPattern: self) ^ 0x8000_0000_0000_0000 }
+    public var sortKey: UInt64 { UInt64(bitPattern: self) ^ 0x8000_0000_0000_0000 }
 }
 
 extension Int32: SortKeyed {
-    var sortKey: UInt32 { UInt32(bitPattern: self) ^ 0x8000_0000 }
+    public var sortKey: UInt32 { UInt32(bitPattern: self) ^ 0x8000_0000 }
 }
 
 extension UInt8: SortKeyed {
-    var sortKey: UInt8 { self }
+    public var sortKey: UInt8 { self }
 }
 
 extension Bool: SortKeyed {
-    var sortKey: UInt8 { self ? 1 : 0 }
+    public var sortKey: UInt8 { self ? 1 : 0 }
 }
 
 /// Stable sorting of unsigned keys carrying a `UInt32` permutation: merge

@@ -58,4 +58,11 @@ local function reduce(s, opt)
   return (s.measure_sum / s.total):float()
 end
 
-return { OPTIONS = OPTIONS, states = states, distributions = distributions, add = add, reduce = reduce }
+-- KL(x || y) per row: sum_i x_i log(x_i / y_i) of probabilities (x_i = 0
+-- contributes 0), or sum_i exp(x_i) (x_i - y_i) of log-probabilities.
+local function kl_rows(x, y, log_prob)
+  if log_prob then return (x:exp() * (x - y)):sum(1) end
+  return tensor.where(x:eq(0), 0.0, x * (x / y):log()):sum(1)
+end
+
+return { OPTIONS = OPTIONS, states = states, distributions = distributions, add = add, reduce = reduce, kl_rows = kl_rows }

@@ -7,16 +7,6 @@
 -- log-probabilities and log m = logsumexp(p, q) - log 2.
 local divergence = metric.import("divergence")
 
--- Row sums of x log(x / m), with 0 where x is 0.
-local function kl_rows(x, m)
-  return tensor.where(x:eq(0), 0.0, x * (x / m):log()):sum(1)
-end
-
--- Row sums of exp(a) (a - b) for log-probabilities.
-local function kl_log_rows(a, b)
-  return (a:exp() * (a - b)):sum(1)
-end
-
 return metric.define {
   name = "jensen_shannon_divergence",
   summary = "Jensen-Shannon divergence (reference)",
@@ -27,15 +17,8 @@ return metric.define {
 
   update = function(s, opt, p, q)
     local x, y = divergence.distributions(p, q, opt)
-    local measures
-    if opt.log_prob then
-      local log_m = tensor.stack({ x, y }):logsumexp(0) - math.log(2)
-      measures = kl_log_rows(x, log_m) * 0.5 + kl_log_rows(y, log_m) * 0.5
-    else
-      local m = (x + y) / 2
-      measures = kl_rows(x, m) * 0.5 + kl_rows(y, m) * 0.5
-    end
-    divergence.add(s, measures)
+    local m = opt.log_prob and tensor.stack({ x, y }):logsumexp(0) - math.log(2) or (x + y) / 2
+    divergence.add(s, divergence.kl_rows(x, m, opt.log_prob) * 0.5 + divergence.kl_rows(y, m, opt.log_prob) * 0.5)
   end,
 
   compute = divergence.reduce,

@@ -17,13 +17,7 @@ return metric.define {
 
   update = function(s, opt, p, q)
     local x, y = divergence.distributions(p, q, opt)
-    local measures
-    if opt.log_prob then
-      measures = (x:exp() * (x - y)):sum(1)
-    else
-      measures = tensor.where(x:eq(0), 0.0, x * (x / y):log()):sum(1)
-    end
-    divergence.add(s, measures)
+    divergence.add(s, divergence.kl_rows(x, y, opt.log_prob))
   end,
 
   compute = divergence.reduce,

@@ -183,7 +183,8 @@ struct RankedQueries {
         let numbers = try RankedQueries.queryNumbers(queryIDs)
         let keys = Tensor(zip(numbers, scores).map { number, score in
             // Unsigned key order as signed int64 order: flip the top bit.
-            Int64(bitPattern: (number << 32 | UInt64(RankedQueries.descendingKey(score))) ^ (1 << 63))
+            // Descending scores: the complement of the tensor library's ascending key (-0 and +0 tie).
+            Int64(bitPattern: (number << 32 | UInt64(~score.sortKey)) ^ (1 << 63))
         })
         let order = try keys.argsort().toArray(Int64.self)
         var sortedPreds = [Float](repeating: 0, count: order.count), sortedTarget = sortedPreds
@@ -212,13 +213,6 @@ struct RankedQueries {
         if !overflow && span < 1 << 32 { return ids.map { UInt64(bitPattern: $0 &- lowest) } }
         let ranks = try Tensor(ids).unique(returnInverse: true).inverse!
         return ranks.toArray(Int64.self).map { UInt64($0) }
-    }
-
-    /// An unsigned key ordering float32 scores descending, -0 tied with +0
-    /// (NaN is rejected at update).
-    private static func descendingKey(_ x: Float) -> UInt32 {
-        let bits = (x + 0).bitPattern
-        return ~(bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000)
     }
 
     /// The largest number of documents in a query.
