@@ -30,11 +30,16 @@ local function confusion(preds, target, opt)
   metric.check(not samplewise or #ps >= 2, "preds", "at least 2 dimensions (N, ...) for multidim_average='samplewise'")
   local keep = opt.ignore_index ~= nil and target:ne(opt.ignore_index) or nil
   metric.check(not is_float(target) or target:eq(target:floor()):logical_and(target:isfinite()):all(), "target", "integer labels")
-  -- Every counted target is 0 or 1: the positives and the negatives make up all of them.
   local t, negatives = target:eq(1), target:eq(0)
   if keep then t, negatives = t:logical_and(keep), negatives:logical_and(keep) end
   local n = target:numel()
-  metric.check((t:sum() + negatives:sum()):item() == (keep and keep:sum():item() or n), "target", "values 0 or 1 (or ignore_index)")
+  local rows = samplewise and ps[1] or 1
+  local inner = rows > 0 and n // rows or 0
+  local function total(x) return samplewise and x:reshape(rows, inner):sum(1) or x:sum() end
+  local actual, counted = total(t), keep and total(keep) or inner
+  -- Every counted target is 0 or 1: the positives and the negatives make up all of them.
+  local covered = (actual + total(negatives)):sum():item()
+  metric.check(covered == (keep and counted:sum():item() or n), "target", "values 0 or 1 (or ignore_index)")
   local p
   if is_float(preds) then
     metric.check(opt.input_format ~= "labels", "preds", "integer 0/1 labels (input_format='labels')")
@@ -49,11 +54,7 @@ local function confusion(preds, target, opt)
     p = preds:bool()
   end
   if keep then p = p:logical_and(keep) end
-  local rows = samplewise and ps[1] or 1
-  local inner = rows > 0 and n // rows or 0
-  local function total(x) return samplewise and x:reshape(rows, inner):sum(1) or x:sum() end
-  local tp, predicted, actual = total(p:logical_and(t)), total(p), total(t)
-  local counted = keep and total(keep) or inner
+  local tp, predicted = total(p:logical_and(t)), total(p)
   return tensor.stack({ counted - predicted - actual + tp, predicted - tp, actual - tp, tp }, samplewise and 1 or 0)
 end
 
